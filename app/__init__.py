@@ -1,0 +1,83 @@
+"""PetClinic: the application factory."""
+
+import logging
+import os
+
+from flask import Flask
+
+from app import config as app_config
+from app.database import configure_engine
+from app.extensions import bootstrap, csrf, db, migrate
+
+
+def create_app(config=None):
+    """Create and configure the application; ``config`` overrides the environment."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(app_config.from_environment())
+    if config:
+        app.config.from_mapping(config)
+        if "SQLALCHEMY_DATABASE_URI" in config and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+            uri = str(config["SQLALCHEMY_DATABASE_URI"])
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = app_config.engine_options(uri)
+
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_logging(app):
+    """Send the app's own log lines to stderr once, at INFO."""
+    logger = logging.getLogger("petclinic")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+def register_extensions(app):
+    """Bind the extensions, and give the engine its per-connection behaviour."""
+    db.init_app(app)
+    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+    migrate.init_app(app, db, directory=migrations, compare_type=True, render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SLOW_QUERY_MS"])
+
+
+def register_blueprints(app):
+    """Attach each feature's blueprint."""
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+
+
+def register_errorhandlers(app):
+    """Error pages in the site's layout (or JSON problems for API clients)."""
+    from app.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    """Filters the templates share."""
+    from app.templating import register
+
+    register(app)
+
+
+def register_commands(app):
+    """The `flask` commands of each feature."""
+    from app.seed.commands import seed
+
+    app.cli.add_command(seed)

@@ -1,0 +1,17 @@
+"""The clinic's wall clock: appointment times are local time in CLINIC_TIMEZONE."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def clinic_now():
+    """The current local time at the clinic, as a naive wall-clock datetime."""
+    zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+    return datetime.now(zone).replace(tzinfo=None, microsecond=0)
+
+
+def clinic_today():
+    """Today's date at the clinic."""
+    return clinic_now().date()

@@ -1,0 +1,73 @@
+"""Configuration read from the environment, with defaults that run the demo on SQLite."""
+
+import os
+from datetime import time
+
+DEFAULT_SECRET_KEY = "dev-only-insecure-key"
+
+
+def _env_int(name, default):
+    """Read an integer environment variable, refusing anything that is not one."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _env_bool(name, default):
+    """Read a yes/no environment variable."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_time(name, default):
+    """Read an HH:MM environment variable."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return time.fromisoformat(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a time as HH:MM, got {raw!r}") from None
+
+
+def engine_options(url):
+    """Engine keyword arguments for a database URL: pool settings only for server databases."""
+    options = {"pool_pre_ping": _env_bool("DB_POOL_PRE_PING", True)}
+    if url.startswith("sqlite"):
+        # Wait for a competing writer instead of failing at once ("database is locked").
+        options["connect_args"] = {"timeout": _env_int("SQLITE_BUSY_TIMEOUT", 15)}
+    else:
+        options.update(
+            pool_size=_env_int("DB_POOL_SIZE", 5),
+            max_overflow=_env_int("DB_MAX_OVERFLOW", 10),
+            pool_recycle=_env_int("DB_POOL_RECYCLE", 1800),
+            pool_timeout=_env_int("DB_POOL_TIMEOUT", 10),
+        )
+    return options
+
+
+def from_environment():
+    """Build the configuration mapping from environment variables."""
+    url = os.environ.get("DATABASE_URL", "sqlite:///petclinic.db")
+    if url.startswith("postgres://") or url.startswith("postgresql://"):
+        # Name the driver we ship (psycopg 3) so a plain postgres URL just works.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        "SQLALCHEMY_ECHO": _env_bool("SQL_ECHO", False),
+        "SLOW_QUERY_MS": _env_int("SLOW_QUERY_MS", 200),
+        "CLINIC_TIMEZONE": os.environ.get("CLINIC_TIMEZONE", "America/Chicago"),
+        "CLINIC_OPENS": _env_time("CLINIC_OPENS", time(8, 0)),
+        "CLINIC_CLOSES": _env_time("CLINIC_CLOSES", time(18, 0)),
+        "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
+        "PAGE_SIZE": _env_int("PAGE_SIZE", 10),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+    }

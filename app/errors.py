@@ -1,0 +1,87 @@
+"""Error pages: every failure is a page in the site's layout or a JSON problem, never a trace."""
+
+import logging
+import uuid
+
+from flask import g, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from app.extensions import db
+
+logger = logging.getLogger("petclinic.errors")
+
+CSRF_MESSAGE = (
+    "The form could not be accepted because its security token was missing or had expired. "
+    "Go back, reload the page and submit it again."
+)
+
+
+def request_id():
+    """The id of the current request: the proxy's X-Request-ID, or one made up here."""
+    if "request_id" not in g:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+    return g.request_id
+
+
+def wants_json():
+    """Whether the client asked for JSON rather than a page."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return request.is_json or best == "application/json"
+
+
+def render_error(status, title, detail):
+    """Render an error as a page or as an RFC 9457 problem document."""
+    if wants_json():
+        body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+        if status >= 500:
+            body["requestId"] = request_id()
+        response = jsonify(body)
+        response.status_code = status
+        response.mimetype = "application/problem+json"
+        return response
+    page = render_template(
+        "errors/error.html", status=status, title=title, detail=detail, request_id=request_id()
+    )
+    return make_response(page, status)
+
+
+def register(app):
+    """Install the handlers on the app."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "Form expired", CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        response = render_error(error.code, error.name, error.description)
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":  # keep Allow, WWW-Authenticate, Retry-After
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # Connection lost or refused: the client may retry; the pool recovers by itself.
+        logger.error("database unavailable [request %s]: %s", request_id(), error.orig)
+        db.session.rollback()
+        return render_error(
+            ServiceUnavailable.code,
+            "Service unavailable",
+            "The database cannot be reached just now. Please try again in a moment.",
+        )
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        logger.exception("unhandled error [request %s]", request_id())
+        if isinstance(error, DBAPIError):
+            db.session.rollback()
+        return render_error(
+            InternalServerError.code,
+            "Something went wrong",
+            "The request could not be completed. Nothing was saved. "
+            "If it happens again, give support the reference below.",
+        )

@@ -1,0 +1,5 @@
+"""The home page."""
+
+from app.main.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,22 @@
+"""Home page view."""
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+
+from app.extensions import db
+from app.models import Owner, Pet, Vet
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """The front desk's start page: counts and where to go next."""
+    counts = db.session.execute(
+        sa.select(
+            sa.select(sa.func.count(Owner.id)).scalar_subquery().label("owners"),
+            sa.select(sa.func.count(Pet.id)).scalar_subquery().label("pets"),
+            sa.select(sa.func.count(Vet.id)).where(Vet.active).scalar_subquery().label("vets"),
+        )
+    ).one()
+    return render_template("main/index.html", counts=counts)

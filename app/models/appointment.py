@@ -1,0 +1,103 @@
+"""Appointment: the association object between Pet and Vet, i.e. the schedule."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import Base
+from app.models.columns import Timestamps
+
+if TYPE_CHECKING:
+    from app.models.pet import Pet
+    from app.models.vet import Vet
+    from app.models.visit import Visit
+
+MIN_DURATION = 15
+MAX_DURATION = 240
+
+
+class AppointmentStatus(enum.StrEnum):
+    """Where an appointment is in its life."""
+
+    SCHEDULED = "scheduled"
+    CHECKED_IN = "checked_in"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+    @property
+    def label(self):
+        """The status as staff read it."""
+        return self.value.replace("_", " ").capitalize()
+
+
+# Which status may follow which; anything else is refused.
+TRANSITIONS = {
+    AppointmentStatus.SCHEDULED: {
+        AppointmentStatus.CHECKED_IN,
+        AppointmentStatus.CANCELLED,
+        AppointmentStatus.NO_SHOW,
+    },
+    AppointmentStatus.CHECKED_IN: {AppointmentStatus.COMPLETED},
+}
+
+
+class Appointment(Timestamps, Base):
+    """A booked slot of one vet for one pet, in the clinic's wall-clock time."""
+
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pet_id: Mapped[int] = mapped_column(sa.ForeignKey("pets.id", ondelete="CASCADE"))
+    vet_id: Mapped[int] = mapped_column(sa.ForeignKey("vets.id", ondelete="RESTRICT"))
+    starts_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    duration_minutes: Mapped[int]
+    # Stored (not computed in SQL) so the overlap test is the same indexable
+    # comparison on every database: other.starts_at < ends_at AND other.ends_at > starts_at.
+    ends_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    reason: Mapped[str] = mapped_column(sa.String(255))
+    status: Mapped[AppointmentStatus] = mapped_column(
+        sa.Enum(
+            AppointmentStatus,
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=lambda statuses: [s.value for s in statuses],
+        ),
+        default=AppointmentStatus.SCHEDULED,
+    )
+
+    pet: Mapped[Pet] = relationship(back_populates="appointments", lazy="raise_on_sql")
+    vet: Mapped[Vet] = relationship(back_populates="appointments", lazy="raise_on_sql")
+    visit: Mapped[Visit | None] = relationship(
+        back_populates="appointment", passive_deletes=True, lazy="raise_on_sql"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"duration_minutes BETWEEN {MIN_DURATION} AND {MAX_DURATION}", name="duration_range"
+        ),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # Foreign keys lead composite indexes, serving both the FK and the overlap queries.
+        sa.Index("ix_appointments_vet_id_starts_at", "vet_id", "starts_at"),
+        sa.Index("ix_appointments_pet_id_starts_at", "pet_id", "starts_at"),
+        sa.Index("ix_appointments_starts_at", "starts_at"),
+    )
+
+    def schedule(self, starts_at, duration_minutes):
+        """Set the start and duration, keeping ends_at consistent."""
+        self.starts_at = starts_at
+        self.duration_minutes = duration_minutes
+        self.ends_at = starts_at + timedelta(minutes=duration_minutes)
+
+    def can_become(self, status):
+        """Whether the status may move to ``status`` from where it is now."""
+        return status in TRANSITIONS.get(self.status, set())
+
+    def __repr__(self):
+        return f"<Appointment {self.id} {self.starts_at:%Y-%m-%d %H:%M} {self.status}>"

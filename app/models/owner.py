@@ -1,0 +1,55 @@
+"""Owner: a client of the clinic."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import Base
+from app.models.columns import Timestamps
+
+if TYPE_CHECKING:
+    from app.models.pet import Pet
+
+
+class Owner(Timestamps, Base):
+    """A pet owner, with contact details; deleting one deletes their pets and records."""
+
+    __tablename__ = "owners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(sa.String(30))
+    last_name: Mapped[str] = mapped_column(sa.String(30))
+    address: Mapped[str] = mapped_column(sa.String(255))
+    city: Mapped[str] = mapped_column(sa.String(80))
+    telephone: Mapped[str] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+
+    pets: Mapped[list[Pet]] = relationship(
+        back_populates="owner",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Pet.name",
+        lazy="raise_on_sql",
+    )
+
+    __table_args__ = (
+        # Case-insensitive last-name prefix search; text_pattern_ops lets PostgreSQL use
+        # the index for LIKE 'abc%' whatever the database collation.
+        sa.Index(
+            "ix_owners_last_name_lower",
+            sa.func.lower(sa.column("last_name")).label("last_name_lower"),
+            postgresql_ops={"last_name_lower": "text_pattern_ops"},
+        ),
+        sa.Index("ix_owners_last_name_first_name", "last_name", "first_name"),
+    )
+
+    @property
+    def full_name(self):
+        """First and last name, as staff say it."""
+        return f"{self.first_name} {self.last_name}"
+
+    def __repr__(self):
+        return f"<Owner {self.id} {self.full_name!r}>"

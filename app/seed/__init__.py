@@ -1,0 +1,1 @@
+"""Seeding: reference data, the demo clinic, and large data sets for benchmarks."""

@@ -1,0 +1,131 @@
+"""Fixtures: one app per run on a real database, each test inside an outer transaction."""
+
+import contextlib
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """TEST_DATABASE_URL, or a fresh SQLite file for this run."""
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'petclinic-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application, configured for tests, with the schema built from the models."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    # No app context stays pushed during tests: each request must get its own, as in
+    # production, or sessions and `g` would leak between requests.
+    with app.app_context():
+        reset_schema()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def reset_schema():
+    """Drop whatever a previous run left, then create the tables (tests only)."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    db.create_all()
+
+
+@pytest.fixture
+def connection(app):
+    """A connection in an outer transaction that every session of the test joins.
+
+    The code under test commits and rolls back for real: with
+    join_transaction_mode="create_savepoint" those become savepoint operations, and the
+    outer transaction is rolled back at the end, so no test sees another's rows
+    (SQLAlchemy's "joining a session into an external transaction").
+    """
+    factory_kw = db.session.session_factory.kw
+    saved = dict(factory_kw)
+    with app.app_context():
+        outer = db.engine.connect()
+        transaction = outer.begin()
+    factory_kw.update(bind=outer, join_transaction_mode="create_savepoint")
+    try:
+        yield outer
+    finally:
+        factory_kw.clear()
+        factory_kw.update(saved)
+        transaction.rollback()
+        outer.close()
+
+
+@pytest.fixture
+def dbs(app, connection):
+    """``with dbs() as session:`` runs database work in its own app context, like a request."""
+
+    @contextlib.contextmanager
+    def block():
+        with app.app_context():
+            yield db.session
+
+    return block
+
+
+@pytest.fixture
+def client(app, connection):
+    """A test client whose requests join the test's outer transaction."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, connection):
+    """A CLI runner whose commands join the test's outer transaction."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def committing(app):
+    """For tests that need real commits on separate connections: tables emptied afterwards."""
+    yield app
+    with app.app_context(), db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def statements(app):
+    """Count the SQL statements sent while the fixture is alive: ``statements.count``."""
+
+    class Counter:
+        count = 0
+        sql = []
+
+        def __call__(self, conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                self.count += 1
+                self.sql.append(statement)
+
+        def reset(self):
+            self.count = 0
+            self.sql = []
+
+    counter = Counter()
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", counter)
+    yield counter
+    sa.event.remove(engine, "before_cursor_execute", counter)

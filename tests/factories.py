@@ -1,0 +1,78 @@
+"""Builders for test rows: each adds to the session and flushes, so ids are known."""
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.models import Appointment, Owner, Pet, PetType, Specialty, Vet, Visit
+
+
+def pet_type(session, name="cat"):
+    """The pet type with this name, created if missing."""
+    found = session.scalar(sa.select(PetType).where(PetType.name == name))
+    if found is None:
+        found = PetType(name=name)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def specialty(session, name="surgery"):
+    """The specialty with this name, created if missing."""
+    found = session.scalar(sa.select(Specialty).where(Specialty.name == name))
+    if found is None:
+        found = Specialty(name=name)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def owner(session, last_name="Franklin", first_name="George", **fields):
+    """A new owner with sensible contact details."""
+    values = {
+        "address": "110 W. Liberty St.",
+        "city": "Madison",
+        "telephone": "+16085551023",
+    } | fields
+    row = Owner(first_name=first_name, last_name=last_name, **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def pet(session, owner_row, name="Leo", kind="cat", birth_date=date(2020, 9, 7)):
+    """A new pet of ``owner_row``."""
+    row = Pet(name=name, birth_date=birth_date, owner=owner_row, type=pet_type(session, kind))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def vet(session, last_name="Carter", first_name="James", specialties=(), active=True):
+    """A new vet."""
+    row = Vet(first_name=first_name, last_name=last_name, active=active)
+    row.specialties = [specialty(session, name) for name in specialties]
+    session.add(row)
+    session.flush()
+    return row
+
+
+def appointment(session, pet_row, vet_row, starts_at=None, minutes=30, reason="check-up", **kw):
+    """A new appointment, tomorrow at 10:00 unless told otherwise."""
+    if starts_at is None:
+        starts_at = datetime.combine(date.today() + timedelta(days=1), datetime.min.time()).replace(
+            hour=10
+        )
+    row = Appointment(pet=pet_row, vet=vet_row, reason=reason, **kw)
+    row.schedule(starts_at, minutes)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def visit(session, pet_row, vet_row=None, day=date(2024, 1, 15), description="Checked over."):
+    """A new visit record."""
+    row = Visit(pet=pet_row, vet=vet_row, date=day, description=description)
+    session.add(row)
+    session.flush()
+    return row
