@@ -6,7 +6,7 @@ import os
 from flask import Flask
 
 from app import config as app_config
-from app.database import configure_engine
+from app.database import begin_writes_immediately, configure_engine
 from app.extensions import bootstrap, csrf, db, migrate
 
 
@@ -53,13 +53,17 @@ def register_extensions(app):
     bootstrap.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SLOW_QUERY_MS"])
+    begin_writes_immediately(app)
 
 
 def register_blueprints(app):
     """Attach each feature's blueprint."""
-    from app.main import bp as main_bp
+    from app.main.routes import bp as main_bp
+    from app.owners.routes import bp as owners_bp
+    from app.pets.routes import bp as pets_bp
 
-    app.register_blueprint(main_bp)
+    for blueprint in (main_bp, owners_bp, pets_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app):

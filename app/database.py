@@ -54,6 +54,22 @@ def write_transactions():
         _sqlite_begin.reset(token)
 
 
+def begin_writes_immediately(app):
+    """Make every POST/PUT/PATCH/DELETE request's SQLite transaction a write transaction from BEGIN."""
+    from flask import g, request
+
+    @app.before_request
+    def mark_write_request():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g.sqlite_begin_token = _sqlite_begin.set("IMMEDIATE")
+
+    @app.teardown_request
+    def unmark_write_request(exc):
+        token = g.pop("sqlite_begin_token", None)
+        if token is not None:
+            _sqlite_begin.reset(token)
+
+
 def _sqlite_lower(value):
     """Unicode-aware lower() for SQLite, whose built-in one folds ASCII only."""
     return value.lower() if isinstance(value, str) else value

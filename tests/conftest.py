@@ -129,3 +129,12 @@ def statements(app):
     sa.event.listen(engine, "before_cursor_execute", counter)
     yield counter
     sa.event.remove(engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def today(app):
+    """Today's date at the clinic."""
+    from app.clinic import clinic_today
+
+    with app.app_context():
+        return clinic_today()

@@ -1,0 +1,1 @@
+"""Owners: find, register, show, edit, delete."""

@@ -1,0 +1,46 @@
+"""Owner forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SearchField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.validation import printable, strip, telephone_number
+
+
+class OwnerForm(FlaskForm):
+    """An owner's name and contact details."""
+
+    first_name = StringField(
+        "First name", filters=[strip], validators=[DataRequired(), Length(max=30), printable]
+    )
+    last_name = StringField(
+        "Last name", filters=[strip], validators=[DataRequired(), Length(max=30), printable]
+    )
+    address = StringField(
+        "Address", filters=[strip], validators=[DataRequired(), Length(max=255), printable]
+    )
+    city = StringField("City", filters=[strip], validators=[DataRequired(), Length(max=80), printable])
+    telephone = StringField(
+        "Telephone",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=30), telephone_number],
+        description="Digits, spaces and + - ( ) . are fine, e.g. (608) 555-1023.",
+    )
+    email = EmailField(
+        "Email (optional)",
+        filters=[strip],
+        validators=[Optional(), Length(max=254), printable, Email(check_deliverability=False)],
+    )
+    submit = SubmitField("Save owner")
+
+
+class FindOwnersForm(FlaskForm):
+    """Search owners by the start of their last name."""
+
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    lastName = SearchField(  # noqa: N815 (the Spring PetClinic parameter name)
+        "Last name", filters=[strip], validators=[Length(max=30), printable]
+    )
+    submit = SubmitField("Find owner")

@@ -1,0 +1,110 @@
+"""Owner pages: find, list, register, show, edit, delete (Spring PetClinic URLs)."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from app.clinic import clinic_today
+from app.extensions import db
+from app.forms import error_summary
+from app.models import Owner
+from app.owners.forms import FindOwnersForm, OwnerForm
+from app.owners.services import (
+    delete_owner,
+    owner_deletion_options,
+    owner_details_options,
+    register_owner,
+    search_owners,
+    update_owner,
+)
+from app.pagination import page_number
+from app.pets.forms import FirstPetForm
+from app.phone import format_phone
+
+bp = Blueprint("owners", __name__, url_prefix="/owners")
+
+
+@bp.get("/find")
+def find():
+    """The search form."""
+    return render_template("owners/find.html", form=FindOwnersForm(request.args))
+
+
+@bp.get("")
+def index():
+    """Owners whose last name starts with ?lastName= (all when empty), a page at a time."""
+    form = FindOwnersForm(request.args)
+    if not form.validate():
+        return render_template("owners/find.html", form=form), 400
+    term = form.lastName.data or ""
+    page = db.paginate(search_owners(term), page=page_number(), per_page=current_app.config["PAGE_SIZE"])
+    if page.total == 0:
+        form.lastName.errors.append("has not been found")
+        return render_template("owners/find.html", form=form)
+    if page.total == 1 and page.page == 1:
+        return redirect(url_for("owners.detail", owner_id=page.items[0].id))
+    return render_template("owners/list.html", page=page, term=term)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Register an owner, with an optional first pet saved in a savepoint."""
+    form = OwnerForm()
+    pet_form = FirstPetForm()
+    if form.validate_on_submit():
+        first_pet, problem = None, None
+        if pet_form.filled_in():
+            if pet_form.validate():
+                first_pet = {
+                    "name": pet_form.name.data,
+                    "birth_date": pet_form.birth_date.data,
+                    "type_id": pet_form.type_id.data,
+                }
+            else:
+                problem = error_summary(pet_form)
+        owner, pet, refused = register_owner(form.data, first_pet)
+        db.session.commit()
+        flash(f"Owner {owner.full_name} registered.", "success")
+        if pet is not None:
+            flash(f"Pet {pet.name} added.", "success")
+        if problem or refused:
+            flash(
+                f"The pet was NOT saved. {problem or refused} Add it below with “Add pet”.",
+                "warning",
+            )
+        return redirect(url_for("owners.detail", owner_id=owner.id))
+    return render_template("owners/new.html", form=form, pet_form=pet_form)
+
+
+@bp.get("/<int:owner_id>")
+def detail(owner_id):
+    """The owner, every pet with its visits and upcoming appointments."""
+    owner = db.get_or_404(Owner, owner_id, options=owner_details_options())
+    return render_template("owners/detail.html", owner=owner, today=clinic_today())
+
+
+@bp.route("/<int:owner_id>/edit", methods=["GET", "POST"])
+def edit(owner_id):
+    """Change an owner's details."""
+    owner = db.get_or_404(Owner, owner_id)
+    form = OwnerForm(obj=owner)
+    if form.validate_on_submit():
+        update_owner(owner, form.data)
+        db.session.commit()
+        flash(f"Owner {owner.full_name} updated.", "success")
+        return redirect(url_for("owners.detail", owner_id=owner.id))
+    if request.method == "GET":
+        form.telephone.data = format_phone(owner.telephone)
+    return render_template("owners/edit.html", form=form, owner=owner)
+
+
+@bp.route("/<int:owner_id>/delete", methods=["GET", "POST"])
+def delete(owner_id):
+    """Confirm, then delete an owner with their pets, appointments and visits."""
+    owner = db.get_or_404(Owner, owner_id, options=owner_deletion_options())
+    if request.method == "POST":
+        name = owner.full_name
+        delete_owner(owner)
+        db.session.commit()
+        flash(f"Owner {name} and all their records were deleted.", "success")
+        return redirect(url_for("owners.find"))
+    return render_template("owners/delete.html", owner=owner)
+

@@ -1,0 +1,105 @@
+"""Finding and writing owners: the queries and rules the views and the CLI share."""
+
+from datetime import datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.clinic import clinic_today
+from app.extensions import db
+from app.models import Appointment, AppointmentStatus, Owner, Pet, Visit
+from app.pets.services import DuplicatePetName, add_pet
+from app.phone import normalise_phone
+
+OWNER_FIELDS = ("first_name", "last_name", "address", "city", "telephone", "email")
+UPCOMING_STATUSES = (AppointmentStatus.SCHEDULED, AppointmentStatus.CHECKED_IN)
+
+
+def last_name_starts_with(term):
+    """Owners whose last name starts with ``term``, ignoring case; % _ and quotes are literal."""
+    key = term.lower()
+    last_name = sa.func.lower(Owner.last_name)
+    clause = last_name.startswith(key, autoescape=True)
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite's LIKE optimisation ignores expression indexes; a range on lower(last_name)
+        # uses ix_owners_last_name_lower (binary order, so the range is exact).
+        # PostgreSQL uses the same index for LIKE through text_pattern_ops.
+        clause = sa.and_(clause, last_name >= key, last_name < key[:-1] + chr(ord(key[-1]) + 1))
+    return clause
+
+
+def search_owners(term):
+    """A select of owners matching the last-name prefix (all when empty), pets eager-loaded."""
+    query = (
+        sa.select(Owner)
+        .options(selectinload(Owner.pets))
+        .order_by(Owner.last_name, Owner.first_name, Owner.id)
+    )
+    if term:
+        query = query.where(last_name_starts_with(term))
+    return query
+
+
+def owner_details_options():
+    """Loader options for the owner page: pets, their types, visits and upcoming appointments."""
+    start_of_today = datetime.combine(clinic_today(), time.min)
+    upcoming = Appointment.status.in_(UPCOMING_STATUSES) & (Appointment.starts_at >= start_of_today)
+    return [
+        selectinload(Owner.pets).options(
+            joinedload(Pet.type),
+            selectinload(Pet.visits).joinedload(Visit.vet),
+            selectinload(Pet.appointments.and_(upcoming)).joinedload(Appointment.vet),
+        )
+    ]
+
+
+def owner_deletion_options():
+    """Loader options for the delete confirmation: everything that will go with the owner."""
+    return [
+        selectinload(Owner.pets).options(
+            joinedload(Pet.type), selectinload(Pet.appointments), selectinload(Pet.visits)
+        )
+    ]
+
+
+def owner_values(details):
+    """Column values from validated form data: telephone normalised, blank email as NULL."""
+    values = {field: details[field] for field in OWNER_FIELDS}
+    values["telephone"] = normalise_phone(values["telephone"])
+    values["email"] = values["email"] or None
+    return values
+
+
+def register_owner(details, first_pet=None):
+    """Add an owner and, in a savepoint, an optional first pet.
+
+    Returns (owner, pet, problem): when the pet cannot be saved, only its savepoint is
+    rolled back, the owner stays, pet is None and problem says why.
+    """
+    owner = Owner(**owner_values(details))
+    db.session.add(owner)
+    db.session.flush()
+    if first_pet is None:
+        return owner, None, None
+    try:
+        pet = add_pet(owner.id, **first_pet)
+    except DuplicatePetName as error:
+        return owner, None, str(error)
+    except IntegrityError:
+        return owner, None, "The database refused the pet (its type may have just been removed)."
+    return owner, pet, None
+
+
+def update_owner(owner, details):
+    """Change an owner's name and contact details."""
+    for field, value in owner_values(details).items():
+        setattr(owner, field, value)
+    db.session.flush()
+    return owner
+
+
+def delete_owner(owner):
+    """Delete an owner; pets, appointments and visits go with it (ORM and ON DELETE CASCADE)."""
+    db.session.delete(owner)
+    db.session.flush()

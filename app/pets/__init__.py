@@ -1,0 +1,1 @@
+"""Pets, under their owner."""

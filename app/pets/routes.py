@@ -1,0 +1,62 @@
+"""Pet pages under their owner: add, edit, delete."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from app.extensions import db
+from app.models import Owner, Pet
+from app.pets.forms import PetForm
+from app.pets.services import DuplicatePetName, add_pet, update_pet
+
+bp = Blueprint("pets", __name__, url_prefix="/owners/<int:owner_id>/pets")
+
+
+def owner_pet_or_404(owner_id, pet_id):
+    """The pet, only if it belongs to that owner."""
+    return db.first_or_404(sa.select(Pet).where(Pet.id == pet_id, Pet.owner_id == owner_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new(owner_id):
+    """Add a pet to an owner."""
+    owner = db.get_or_404(Owner, owner_id)
+    form = PetForm()
+    if form.validate_on_submit():
+        try:
+            pet = add_pet(owner.id, form.name.data, form.birth_date.data, form.type_id.data)
+        except DuplicatePetName as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Pet {pet.name} added.", "success")
+            return redirect(url_for("owners.detail", owner_id=owner.id))
+    return render_template("pets/form.html", form=form, owner=owner, pet=None)
+
+
+@bp.route("/<int:pet_id>/edit", methods=["GET", "POST"])
+def edit(owner_id, pet_id):
+    """Change a pet's name, birth date or type."""
+    owner = db.get_or_404(Owner, owner_id)
+    pet = owner_pet_or_404(owner_id, pet_id)
+    form = PetForm(obj=pet)
+    if form.validate_on_submit():
+        try:
+            update_pet(pet, form.name.data, form.birth_date.data, form.type_id.data)
+        except DuplicatePetName as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Pet {pet.name} updated.", "success")
+            return redirect(url_for("owners.detail", owner_id=owner.id))
+    return render_template("pets/form.html", form=form, owner=owner, pet=pet)
+
+
+@bp.post("/<int:pet_id>/delete")
+def delete(owner_id, pet_id):
+    """Delete a pet with its appointments and visits."""
+    pet = owner_pet_or_404(owner_id, pet_id)
+    name = pet.name
+    db.session.delete(pet)
+    db.session.commit()
+    flash(f"Pet {name} and its records were deleted.", "success")
+    return redirect(url_for("owners.detail", owner_id=owner_id))

@@ -1,0 +1,63 @@
+"""Writing pets: the rules the web forms and the CLI import share."""
+
+import contextlib
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Pet
+
+UNIQUE_NAME_INDEX = "uq_pets_owner_id_name_lower"
+
+
+class DuplicatePetName(ValueError):
+    """The owner already has a pet of that name (ignoring case)."""
+
+    def __init__(self, name):
+        super().__init__(f"This owner already has a pet named {name!r}.")
+
+
+def pet_name_taken(owner_id, name, exclude_pet_id=None):
+    """Whether the owner has another pet with this name, ignoring case."""
+    query = sa.select(Pet.id).where(
+        Pet.owner_id == owner_id, sa.func.lower(Pet.name) == sa.func.lower(name)
+    )
+    if exclude_pet_id is not None:
+        query = query.where(Pet.id != exclude_pet_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+@contextlib.contextmanager
+def _unique_name_guard(name):
+    """Run a change in a savepoint; the unique-name index's refusal becomes DuplicatePetName.
+
+    Only the savepoint is rolled back, so whatever else the request wrote is kept.
+    """
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError as error:
+        if UNIQUE_NAME_INDEX in str(error.orig):
+            raise DuplicatePetName(name) from None
+        raise
+
+
+def add_pet(owner_id, name, birth_date, type_id):
+    """Add a pet to an owner; raise DuplicatePetName when the name is taken."""
+    # Checked first for a clear message; the unique index still decides when two requests race.
+    if pet_name_taken(owner_id, name):
+        raise DuplicatePetName(name)
+    pet = Pet(owner_id=owner_id, name=name, birth_date=birth_date, type_id=type_id)
+    with _unique_name_guard(name):
+        db.session.add(pet)
+    return pet
+
+
+def update_pet(pet, name, birth_date, type_id):
+    """Change a pet; raise DuplicatePetName when the new name is taken."""
+    if pet_name_taken(pet.owner_id, name, exclude_pet_id=pet.id):
+        raise DuplicatePetName(name)
+    with _unique_name_guard(name):
+        pet.name, pet.birth_date, pet.type_id = name, birth_date, type_id
+    return pet
