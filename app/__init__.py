@@ -58,11 +58,14 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Attach each feature's blueprint."""
+    from app.appointments.routes import bp as appointments_bp
     from app.main.routes import bp as main_bp
     from app.owners.routes import bp as owners_bp
     from app.pets.routes import bp as pets_bp
+    from app.vets.routes import bp as vets_bp
+    from app.visits.routes import bp as visits_bp
 
-    for blueprint in (main_bp, owners_bp, pets_bp):
+    for blueprint in (main_bp, owners_bp, pets_bp, vets_bp, appointments_bp, visits_bp):
         app.register_blueprint(blueprint)
 
 

@@ -3,6 +3,8 @@
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 
+from app.appointments.services import todays_counts
+from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Owner, Pet, Vet
 
@@ -19,4 +21,7 @@ def index():
             sa.select(sa.func.count(Vet.id)).where(Vet.active).scalar_subquery().label("vets"),
         )
     ).one()
-    return render_template("main/index.html", counts=counts)
+    today = clinic_today()
+    return render_template(
+        "main/index.html", counts=counts, today=today, per_vet=todays_counts(today)
+    )

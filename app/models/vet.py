@@ -35,7 +35,10 @@ class Specialty(Base):
     name: Mapped[str] = mapped_column(sa.String(80), unique=True)
 
     vets: Mapped[list[Vet]] = relationship(
-        secondary=vet_specialties, back_populates="specialties", lazy="raise_on_sql"
+        secondary=vet_specialties,
+        back_populates="specialties",
+        passive_deletes=True,
+        lazy="raise_on_sql",
     )
 
     def __repr__(self):
@@ -56,6 +59,8 @@ class Vet(Base):
         secondary=vet_specialties,
         back_populates="vets",
         order_by="Specialty.name",
+        # The association rows go by ON DELETE CASCADE; no need to load them first.
+        passive_deletes=True,
         lazy="raise_on_sql",
     )
     # passive_deletes="all": deleting a referenced vet is refused by ON DELETE RESTRICT.

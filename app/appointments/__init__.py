@@ -1,0 +1,1 @@
+"""Appointments: booking, the day sheet, status changes, completion."""

@@ -1,0 +1,106 @@
+"""Appointment and visit forms."""
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.extensions import db
+from app.models import Vet
+from app.models.appointment import MAX_DURATION, MIN_DURATION
+from app.validation import printable, strip
+
+DURATION_RULE = NumberRange(
+    MIN_DURATION, MAX_DURATION, f"Between {MIN_DURATION} and {MAX_DURATION} minutes."
+)
+
+
+def vet_choices(active_only=True, include_id=None):
+    """(id, name) of the vets that can be chosen; ``include_id`` is kept even if inactive."""
+    query = sa.select(Vet.id, Vet.first_name, Vet.last_name).order_by(Vet.last_name, Vet.first_name)
+    if active_only:
+        query = query.where(sa.or_(Vet.active, Vet.id == include_id))
+    return [(vet_id, f"{first} {last}") for vet_id, first, last in db.session.execute(query)]
+
+
+class AppointmentForm(FlaskForm):
+    """Book or reschedule: vet, date, start time, duration, reason."""
+
+    vet_id = SelectField("Vet", coerce=int, validators=[InputRequired("Choose a vet.")])
+    date = DateField("Date", validators=[InputRequired("Enter a date.")])
+    start_time = TimeField("Start time", validators=[InputRequired("Enter a time.")])
+    duration_minutes = IntegerField(
+        "Duration (minutes)", default=30, validators=[InputRequired("Enter minutes."), DURATION_RULE]
+    )
+    reason = StringField(
+        "Reason", filters=[strip], validators=[DataRequired(), Length(max=255), printable]
+    )
+    submit = SubmitField("Book")
+
+    def __init__(self, *args, current_vet_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vet_id.choices = vet_choices(include_id=current_vet_id)
+
+
+class CompleteForm(FlaskForm):
+    """Complete an appointment: what happened, and optionally a follow-up booking."""
+
+    description = TextAreaField(
+        "What happened", filters=[strip], validators=[DataRequired(), Length(max=2000), printable]
+    )
+    follow_up = BooleanField("Book a follow-up")
+    follow_up_vet_id = SelectField("Follow-up vet", coerce=int, validators=[Optional()])
+    follow_up_date = DateField("Follow-up date", validators=[Optional()])
+    follow_up_time = TimeField("Follow-up time", validators=[Optional()])
+    follow_up_minutes = IntegerField(
+        "Follow-up duration (minutes)", default=30, validators=[Optional(), DURATION_RULE]
+    )
+    submit = SubmitField("Complete")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.follow_up_vet_id.choices = vet_choices()
+
+    def validate(self, extra_validators=None):
+        """Valid when the completion is; the follow-up's own errors never block it."""
+        super().validate(extra_validators)
+        follow_up_names = {field.name for field in self.follow_up_fields()}
+        return not any(field.errors for field in self if field.name not in follow_up_names)
+
+    def follow_up_fields(self):
+        """The fields that describe the follow-up booking."""
+        return (self.follow_up_vet_id, self.follow_up_date, self.follow_up_time,
+                self.follow_up_minutes)
+
+    def follow_up_problem(self):
+        """Why the requested follow-up cannot even be tried, or None."""
+        problems = [
+            f"{field.label.text}: {' '.join(field.errors) or 'missing.'}"
+            for field in self.follow_up_fields()
+            if field.errors or field.data is None
+        ]
+        return " ".join(problems) or None
+
+
+class VisitForm(FlaskForm):
+    """Record a walk-in or historical visit."""
+
+    date = DateField("Date", validators=[InputRequired("Enter a date.")])
+    description = TextAreaField(
+        "Description", filters=[strip], validators=[DataRequired(), Length(max=2000), printable]
+    )
+    vet_id = SelectField("Vet (optional)", coerce=int, validators=[Optional()])
+    submit = SubmitField("Add visit")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vet_id.choices = [(0, "—")] + vet_choices(active_only=False)

@@ -1,0 +1,185 @@
+"""Appointment pages: book from a pet, the day sheet, one appointment, reschedule,
+status changes, and completion with an optional follow-up."""
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from app.appointments.forms import AppointmentForm, CompleteForm
+from app.appointments.services import (
+    BookingRefused,
+    IllegalTransition,
+    appointment_options,
+    book_appointment,
+    change_status,
+    complete_appointment,
+    day_sheet,
+    pet_with_owner,
+    reschedule,
+)
+from app.clinic import clinic_today
+from app.extensions import db
+from app.models import Appointment, AppointmentStatus
+from app.vets.services import active_vets
+
+bp = Blueprint("appointments", __name__)
+
+# The status actions offered as POST buttons: URL word → (status, past-tense message).
+ACTIONS = {
+    "check-in": (AppointmentStatus.CHECKED_IN, "checked in"),
+    "cancel": (AppointmentStatus.CANCELLED, "cancelled"),
+    "no-show": (AppointmentStatus.NO_SHOW, "marked as a no-show"),
+}
+
+
+def appointment_or_404(appointment_id):
+    """The appointment with pet, owner and vet loaded."""
+    return db.get_or_404(Appointment, appointment_id, options=appointment_options())
+
+
+def booking_fields(form):
+    """Service arguments from a valid booking form."""
+    return {
+        "vet_id": form.vet_id.data,
+        "starts_at": datetime.combine(form.date.data, form.start_time.data),
+        "duration": form.duration_minutes.data,
+        "reason": form.reason.data,
+    }
+
+
+@bp.route("/owners/<int:owner_id>/pets/<int:pet_id>/appointments/new", methods=["GET", "POST"])
+def book(owner_id, pet_id):
+    """Book an appointment for a pet."""
+    pet = pet_with_owner(owner_id, pet_id) or abort(404)
+    form = AppointmentForm()
+    if form.validate_on_submit():
+        try:
+            appointment = book_appointment(pet.id, **booking_fields(form))
+        except BookingRefused as refusal:
+            form[refusal.field].errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(
+                f"Booked {pet.name} on {appointment.starts_at:%d %b %Y at %H:%M}.", "success"
+            )
+            return redirect(url_for("owners.detail", owner_id=owner_id))
+    if request.method == "GET":
+        form.date.data = clinic_today() + timedelta(days=1)
+    return render_template("appointments/book.html", form=form, pet=pet)
+
+
+def day_from_args():
+    """The ?date= day (today when absent); a 404 for something that is not a date."""
+    raw = request.args.get("date")
+    if not raw:
+        return clinic_today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(404, description="The date must be written as YYYY-MM-DD.")
+
+
+@bp.get("/appointments")
+def day():
+    """The day sheet: every vet's appointments of one day."""
+    sheet_day = day_from_args()
+    appointments = day_sheet(sheet_day)
+    vets = active_vets()
+    by_vet = {vet.id: [] for vet in vets}
+    names = {vet.id: vet.full_name for vet in vets}
+    for appointment in appointments:
+        by_vet.setdefault(appointment.vet_id, []).append(appointment)
+        names.setdefault(appointment.vet_id, appointment.vet.full_name)
+    return render_template(
+        "appointments/day.html",
+        day=sheet_day,
+        by_vet=by_vet,
+        names=names,
+        previous=sheet_day - timedelta(days=1),
+        following=sheet_day + timedelta(days=1),
+        actions=ACTIONS,
+    )
+
+
+@bp.get("/appointments/<int:appointment_id>")
+def detail(appointment_id):
+    """One appointment, with what can be done to it."""
+    appointment = appointment_or_404(appointment_id)
+    return render_template("appointments/detail.html", appointment=appointment, actions=ACTIONS)
+
+
+@bp.route("/appointments/<int:appointment_id>/edit", methods=["GET", "POST"])
+def edit(appointment_id):
+    """Reschedule: another vet, time, duration or reason, under the booking rules."""
+    appointment = appointment_or_404(appointment_id)
+    form = AppointmentForm(current_vet_id=appointment.vet_id)
+    if request.method == "GET":
+        form.vet_id.data = appointment.vet_id
+        form.date.data = appointment.starts_at.date()
+        form.start_time.data = appointment.starts_at.time()
+        form.duration_minutes.data = appointment.duration_minutes
+        form.reason.data = appointment.reason
+    elif form.validate_on_submit():
+        try:
+            reschedule(appointment, **booking_fields(form))
+        except BookingRefused as refusal:
+            form[refusal.field].errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("Appointment changed.", "success")
+            return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+    form.submit.label.text = "Save changes"
+    return render_template("appointments/edit.html", form=form, appointment=appointment)
+
+
+@bp.post("/appointments/<int:appointment_id>/<any('check-in', 'cancel', 'no-show'):action>")
+def transition(appointment_id, action):
+    """Check in, cancel or mark a no-show, if the appointment's status allows it."""
+    appointment = appointment_or_404(appointment_id)
+    status, done = ACTIONS[action]
+    try:
+        change_status(appointment, status)
+    except IllegalTransition as refusal:
+        flash(str(refusal), "danger")
+    else:
+        db.session.commit()
+        flash(f"{appointment.pet.name}'s appointment {done}.", "success")
+    if request.form.get("back_to") == "day":
+        return redirect(url_for("appointments.day", date=appointment.starts_at.date().isoformat()))
+    return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+
+
+@bp.route("/appointments/<int:appointment_id>/complete", methods=["GET", "POST"])
+def complete(appointment_id):
+    """Write the visit of a checked-in appointment, with an optional follow-up booking."""
+    appointment = appointment_or_404(appointment_id)
+    if not appointment.can_become(AppointmentStatus.COMPLETED):
+        flash(
+            f"Only a checked-in appointment can be completed; this one is "
+            f"{appointment.status.label.lower()}.",
+            "danger",
+        )
+        return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+    form = CompleteForm()
+    if request.method == "GET":
+        form.follow_up_vet_id.data = appointment.vet_id
+    if form.validate_on_submit():
+        follow_up, problem = None, None
+        if form.follow_up.data:
+            problem = form.follow_up_problem()
+            if problem is None:
+                follow_up = {
+                    "vet_id": form.follow_up_vet_id.data,
+                    "starts_at": datetime.combine(form.follow_up_date.data, form.follow_up_time.data),
+                    "duration": form.follow_up_minutes.data,
+                    "reason": f"Follow-up: {appointment.reason}"[:255],
+                }
+        _, booked, refused = complete_appointment(appointment, form.description.data, follow_up)
+        db.session.commit()
+        flash(f"{appointment.pet.name}'s appointment completed and the visit recorded.", "success")
+        if booked is not None:
+            flash(f"Follow-up booked on {booked.starts_at:%d %b %Y at %H:%M}.", "success")
+        if problem or refused:
+            flash(f"The follow-up was NOT booked. {problem or refused}", "warning")
+        return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+    return render_template("appointments/complete.html", form=form, appointment=appointment)

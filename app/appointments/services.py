@@ -1,0 +1,255 @@
+"""Booking and running appointments: the rules the web views, the API and the CLI share.
+
+No double booking: a booking first locks the rows it depends on (the vets, then the pet,
+always in that order so two bookings cannot deadlock) with SELECT ... FOR UPDATE, then
+checks for overlaps, then inserts. On PostgreSQL the lock makes a second booking for the
+same vet wait until the first commits, and its overlap check then sees the first. SQLite
+has no row locks; there every write request begins with BEGIN IMMEDIATE (see
+app.database), which serialises writers the same way.
+"""
+
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload
+
+from app.clinic import clinic_now
+from app.extensions import db
+from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
+from app.models.appointment import MAX_DURATION, MIN_DURATION
+
+# Appointments that hold their slot; a cancelled one frees it.
+HOLDS_SLOT = (
+    AppointmentStatus.SCHEDULED,
+    AppointmentStatus.CHECKED_IN,
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.NO_SHOW,
+)
+
+
+class BookingRefused(ValueError):
+    """A booking or reschedule breaks a rule; ``field`` names the form field to blame."""
+
+    def __init__(self, message, field="start_time"):
+        super().__init__(message)
+        self.field = field
+
+
+class IllegalTransition(ValueError):
+    """The appointment's status cannot move that way."""
+
+
+def lock_rows(vet_ids, pet_id):
+    """Lock the vets (by id) and then the pet for the rest of the transaction.
+
+    Returns ({vet_id: Vet or None}, whether the pet exists).
+    """
+    vets = {}
+    for vet_id in sorted(set(vet_ids)):
+        vets[vet_id] = db.session.scalar(
+            sa.select(Vet)
+            .where(Vet.id == vet_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)  # fresh values once the lock is held
+        )
+    # Only the lock is wanted from the pet row: selecting its id leaves loaded objects alone.
+    pet_found = db.session.scalar(sa.select(Pet.id).where(Pet.id == pet_id).with_for_update())
+    return vets, pet_found is not None
+
+
+def overlapping(starts_at, ends_at, exclude_id=None):
+    """Clause: appointments that hold a slot overlapping [starts_at, ends_at)."""
+    clause = sa.and_(
+        Appointment.starts_at < ends_at,
+        Appointment.ends_at > starts_at,
+        Appointment.status.in_(HOLDS_SLOT),
+    )
+    if exclude_id is not None:
+        clause = sa.and_(clause, Appointment.id != exclude_id)
+    return clause
+
+
+def check_slot(vet, pet_id, starts_at, duration, exclude_id=None):
+    """Raise BookingRefused unless the vet can see the pet at that time."""
+    if vet is None:
+        raise BookingRefused("Choose a vet.", field="vet_id")
+    if not vet.active:
+        raise BookingRefused(f"{vet.full_name} no longer takes bookings.", field="vet_id")
+    if not MIN_DURATION <= duration <= MAX_DURATION:
+        raise BookingRefused(
+            f"An appointment lasts {MIN_DURATION} to {MAX_DURATION} minutes.",
+            field="duration_minutes",
+        )
+    ends_at = starts_at + timedelta(minutes=duration)
+    opens, closes = current_app.config["CLINIC_OPENS"], current_app.config["CLINIC_CLOSES"]
+    if starts_at.time() < opens or ends_at > datetime.combine(starts_at.date(), closes):
+        raise BookingRefused(
+            f"Outside clinic hours ({opens:%H:%M}–{closes:%H:%M}): the appointment must "
+            f"start and end within them."
+        )
+    if starts_at <= clinic_now():
+        raise BookingRefused("That time has already passed.")
+    clash = db.session.scalar(
+        sa.select(Appointment)
+        .options(joinedload(Appointment.pet), joinedload(Appointment.vet))
+        .where(overlapping(starts_at, ends_at, exclude_id))
+        .where(sa.or_(Appointment.vet_id == vet.id, Appointment.pet_id == pet_id))
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+    if clash is not None:
+        who = clash.vet.full_name if clash.vet_id == vet.id else clash.pet.name
+        raise BookingRefused(
+            f"{who} is already booked {clash.starts_at:%H:%M}–{clash.ends_at:%H:%M} "
+            f"({clash.reason}). Choose another time."
+        )
+
+
+def book_appointment(pet_id, vet_id, starts_at, duration, reason):
+    """Book a vet for a pet; raise BookingRefused when a rule says no."""
+    vets, pet_exists = lock_rows([vet_id], pet_id)
+    if not pet_exists:
+        raise BookingRefused("That pet does not exist.", field="pet_id")
+    check_slot(vets[vet_id], pet_id, starts_at, duration)
+    appointment = Appointment(pet_id=pet_id, vet_id=vet_id, reason=reason)
+    appointment.schedule(starts_at, duration)
+    db.session.add(appointment)
+    db.session.flush()
+    return appointment
+
+
+def reschedule(appointment, vet_id, starts_at, duration, reason):
+    """Move a scheduled appointment, under the same rules as a booking."""
+    if appointment.status is not AppointmentStatus.SCHEDULED:
+        raise BookingRefused(
+            f"Only a scheduled appointment can be changed; this one is {appointment.status.label.lower()}."
+        )
+    vets, _ = lock_rows([vet_id, appointment.vet_id], appointment.pet_id)
+    check_slot(vets[vet_id], appointment.pet_id, starts_at, duration, exclude_id=appointment.id)
+    appointment.vet_id, appointment.reason = vet_id, reason
+    appointment.schedule(starts_at, duration)
+    db.session.flush()
+    return appointment
+
+
+def change_status(appointment, status):
+    """Move an appointment to ``status`` if its life allows it; else IllegalTransition."""
+    if not appointment.can_become(status):
+        raise IllegalTransition(
+            f"A {appointment.status.label.lower()} appointment cannot be marked "
+            f"{status.label.lower()}."
+        )
+    appointment.status = status
+    db.session.flush()
+    return appointment
+
+
+def complete_appointment(appointment, description, follow_up=None):
+    """Complete a checked-in appointment and write its visit; book an optional follow-up.
+
+    The follow-up ({vet_id, starts_at, duration, reason}) goes in a savepoint: if it is
+    refused, only it is rolled back. Returns (visit, follow_up_appointment, problem).
+    """
+    change_status(appointment, AppointmentStatus.COMPLETED)
+    visit = Visit(
+        pet_id=appointment.pet_id,
+        vet_id=appointment.vet_id,
+        appointment_id=appointment.id,
+        date=appointment.starts_at.date(),
+        description=description,
+    )
+    db.session.add(visit)
+    db.session.flush()
+    if follow_up is None:
+        return visit, None, None
+    try:
+        with db.session.begin_nested():
+            booked = book_appointment(appointment.pet_id, **follow_up)
+    except BookingRefused as refusal:
+        return visit, None, str(refusal)
+    return visit, booked, None
+
+
+def record_visit(pet_id, day, description, vet_id=None):
+    """Record a walk-in or historical visit directly."""
+    visit = Visit(pet_id=pet_id, date=day, description=description, vet_id=vet_id)
+    db.session.add(visit)
+    db.session.flush()
+    return visit
+
+
+def appointment_options():
+    """Loader options to show an appointment with its pet, owner, pet type and vet."""
+    pet = joinedload(Appointment.pet)
+    return [
+        pet.joinedload(Pet.owner),
+        pet.joinedload(Pet.type),
+        joinedload(Appointment.vet),
+        joinedload(Appointment.visit),
+    ]
+
+
+def day_bounds(day):
+    """Midnight to midnight of a day, as wall-clock datetimes."""
+    start = datetime.combine(day, time.min)
+    return start, start + timedelta(days=1)
+
+
+def day_sheet(day, vet_id=None):
+    """Every appointment of a day (optionally one vet's) with pet, owner and vet, in one query."""
+    start, end = day_bounds(day)
+    query = (
+        sa.select(Appointment)
+        .join(Appointment.vet)
+        .options(*appointment_options())
+        .where(Appointment.starts_at >= start, Appointment.starts_at < end)
+        .order_by(Vet.last_name, Vet.first_name, Vet.id, Appointment.starts_at)
+    )
+    if vet_id is not None:
+        query = query.where(Appointment.vet_id == vet_id)
+    return db.session.scalars(query).unique().all()
+
+
+def vet_schedule(vet_id, first_day, days=7):
+    """A vet's appointments from first_day for ``days`` days, with pet and owner."""
+    start = datetime.combine(first_day, time.min)
+    query = (
+        sa.select(Appointment)
+        .options(*appointment_options())
+        .where(
+            Appointment.vet_id == vet_id,
+            Appointment.starts_at >= start,
+            Appointment.starts_at < start + timedelta(days=days),
+        )
+        .order_by(Appointment.starts_at)
+    )
+    return db.session.scalars(query).unique().all()
+
+
+def todays_counts(day):
+    """(vet, number of appointments holding a slot today) for every active vet, by name."""
+    start, end = day_bounds(day)
+    booked = (
+        sa.select(Appointment.vet_id, sa.func.count(Appointment.id).label("n"))
+        .where(Appointment.starts_at >= start, Appointment.starts_at < end)
+        .where(Appointment.status != AppointmentStatus.CANCELLED)
+        .group_by(Appointment.vet_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Vet, sa.func.coalesce(booked.c.n, 0))
+        .outerjoin(booked, booked.c.vet_id == Vet.id)
+        .where(Vet.active)
+        .order_by(Vet.last_name, Vet.first_name)
+    )
+    return rows.all()
+
+
+def pet_with_owner(owner_id, pet_id):
+    """The pet of that owner with its owner and type loaded, or None."""
+    return db.session.scalar(
+        sa.select(Pet)
+        .options(joinedload(Pet.owner), joinedload(Pet.type))
+        .where(Pet.id == pet_id, Pet.owner_id == owner_id)
+    )

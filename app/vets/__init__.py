@@ -1,0 +1,1 @@
+"""Vets and their specialties."""

@@ -1,0 +1,29 @@
+"""Vet forms."""
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from app.extensions import db
+from app.models import Specialty
+from app.validation import printable, strip
+
+
+class VetForm(FlaskForm):
+    """A vet's names, specialties, and whether they take bookings."""
+
+    first_name = StringField(
+        "First name", filters=[strip], validators=[DataRequired(), Length(max=30), printable]
+    )
+    last_name = StringField(
+        "Last name", filters=[strip], validators=[DataRequired(), Length(max=30), printable]
+    )
+    specialty_ids = SelectMultipleField("Specialties", coerce=int)
+    active = BooleanField("Takes bookings", default=True)
+    submit = SubmitField("Save vet")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = db.session.execute(sa.select(Specialty.id, Specialty.name).order_by(Specialty.name))
+        self.specialty_ids.choices = [(specialty_id, name) for specialty_id, name in rows]

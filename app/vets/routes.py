@@ -1,0 +1,111 @@
+"""Vet pages: the list (HTML or JSON), a vet's week, add, edit, delete."""
+
+from datetime import date, timedelta
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy.orm import selectinload
+
+from app.appointments.services import vet_schedule
+from app.clinic import clinic_today
+from app.errors import wants_json
+from app.extensions import db
+from app.models import Vet
+from app.pagination import page_number
+from app.vets.forms import VetForm
+from app.vets.services import VetInUse, create_vet, delete_vet, update_vet, vets_query
+
+bp = Blueprint("vets", __name__, url_prefix="/vets")
+
+
+def vet_json(vet):
+    """A vet as Spring PetClinic's /vets JSON shows one."""
+    return {
+        "id": vet.id,
+        "firstName": vet.first_name,
+        "lastName": vet.last_name,
+        "active": vet.active,
+        "specialties": [{"id": s.id, "name": s.name} for s in vet.specialties],
+        "nrOfSpecialties": len(vet.specialties),
+    }
+
+
+@bp.get("")
+def index():
+    """Vets with their specialties, a page at a time; JSON when the client asks for it."""
+    page = db.paginate(vets_query(), page=page_number(), per_page=current_app.config["PAGE_SIZE"])
+    if wants_json():
+        return jsonify(
+            vetList=[vet_json(vet) for vet in page.items],
+            page=page.page,
+            pages=page.pages,
+            total=page.total,
+        )
+    return render_template("vets/list.html", page=page)
+
+
+def week_start(raw):
+    """The Monday of the week containing ?week= (today when absent or unreadable)."""
+    try:
+        day = date.fromisoformat(raw) if raw else clinic_today()
+    except ValueError:
+        day = clinic_today()
+    return day - timedelta(days=day.weekday())
+
+
+@bp.get("/<int:vet_id>")
+def detail(vet_id):
+    """The vet, their specialties and the week's schedule (?week=YYYY-MM-DD to move)."""
+    vet = db.get_or_404(Vet, vet_id, options=[selectinload(Vet.specialties)])
+    monday = week_start(request.args.get("week"))
+    appointments = vet_schedule(vet.id, monday)
+    days = [monday + timedelta(days=n) for n in range(7)]
+    by_day = {day: [a for a in appointments if a.starts_at.date() == day] for day in days}
+    return render_template(
+        "vets/detail.html", vet=vet, monday=monday, by_day=by_day, timedelta=timedelta
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Add a vet."""
+    form = VetForm()
+    if form.validate_on_submit():
+        vet = create_vet(
+            form.first_name.data, form.last_name.data, form.specialty_ids.data, form.active.data
+        )
+        db.session.commit()
+        flash(f"Vet {vet.full_name} added.", "success")
+        return redirect(url_for("vets.detail", vet_id=vet.id))
+    return render_template("vets/form.html", form=form, vet=None)
+
+
+@bp.route("/<int:vet_id>/edit", methods=["GET", "POST"])
+def edit(vet_id):
+    """Change a vet's names, specialties and whether they take bookings."""
+    vet = db.get_or_404(Vet, vet_id, options=[selectinload(Vet.specialties)])
+    form = VetForm(obj=vet)
+    if request.method == "GET":
+        form.specialty_ids.data = [s.id for s in vet.specialties]
+    if form.validate_on_submit():
+        update_vet(
+            vet, form.first_name.data, form.last_name.data, form.specialty_ids.data, form.active.data
+        )
+        db.session.commit()
+        flash(f"Vet {vet.full_name} updated.", "success")
+        return redirect(url_for("vets.detail", vet_id=vet.id))
+    return render_template("vets/form.html", form=form, vet=vet)
+
+
+@bp.post("/<int:vet_id>/delete")
+def delete(vet_id):
+    """Delete a vet who has no records; one with records is to be deactivated instead."""
+    vet = db.get_or_404(Vet, vet_id)
+    name = vet.full_name
+    try:
+        delete_vet(vet)
+    except VetInUse as refusal:
+        flash(str(refusal), "danger")
+        return redirect(url_for("vets.edit", vet_id=vet_id))
+    db.session.commit()
+    flash(f"Vet {name} deleted.", "success")
+    return redirect(url_for("vets.index"))

@@ -1,0 +1,80 @@
+"""Writing vets: the rules the web forms and the CLI share."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Appointment, Specialty, Vet, Visit
+
+
+class VetInUse(ValueError):
+    """The vet has appointments or visits, so is deactivated instead of deleted."""
+
+
+def vets_query(active_only=False):
+    """A select of vets by name with their specialties (one selectinload)."""
+    query = sa.select(Vet).options(selectinload(Vet.specialties)).order_by(
+        Vet.last_name, Vet.first_name, Vet.id
+    )
+    if active_only:
+        query = query.where(Vet.active)
+    return query
+
+
+def active_vets():
+    """Vets who take bookings, by name."""
+    return db.session.scalars(
+        sa.select(Vet).where(Vet.active).order_by(Vet.last_name, Vet.first_name, Vet.id)
+    ).all()
+
+
+def specialties_by_ids(ids):
+    """The specialties with these ids; unknown ids raise ValueError."""
+    ids = set(ids)
+    found = db.session.scalars(sa.select(Specialty).where(Specialty.id.in_(ids))).all() if ids else []
+    if len(found) != len(ids):
+        raise ValueError("Unknown specialty.")
+    return sorted(found, key=lambda s: s.name)
+
+
+def create_vet(first_name, last_name, specialty_ids=(), active=True):
+    """Add a vet."""
+    vet = Vet(first_name=first_name, last_name=last_name, active=active)
+    vet.specialties = specialties_by_ids(specialty_ids)
+    db.session.add(vet)
+    db.session.flush()
+    return vet
+
+
+def update_vet(vet, first_name, last_name, specialty_ids, active):
+    """Change a vet's names, specialties and whether they take bookings.
+
+    The vet must have been loaded with its specialties.
+    """
+    vet.first_name, vet.last_name, vet.active = first_name, last_name, active
+    vet.specialties = specialties_by_ids(specialty_ids)
+    db.session.flush()
+    return vet
+
+
+def deactivate_vet(vet):
+    """Stop offering the vet for bookings; their history stays."""
+    vet.active = False
+    db.session.flush()
+    return vet
+
+
+def vet_has_records(vet_id):
+    """Whether any appointment or visit refers to the vet."""
+    for model in (Appointment, Visit):
+        if db.session.scalar(sa.select(model.id).where(model.vet_id == vet_id).limit(1)):
+            return True
+    return False
+
+
+def delete_vet(vet):
+    """Delete a vet who has no appointments or visits; otherwise raise VetInUse."""
+    if vet_has_records(vet.id):
+        raise VetInUse(f"{vet.full_name} has appointments or visits: deactivate instead.")
+    db.session.delete(vet)
+    db.session.flush()

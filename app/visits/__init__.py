@@ -1,0 +1,1 @@
+"""Visits recorded directly: walk-ins and history."""

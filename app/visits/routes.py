@@ -1,0 +1,38 @@
+"""Record a walk-in or historical visit (Spring PetClinic's "Add Visit")."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from sqlalchemy.orm import joinedload
+
+from app.appointments.forms import VisitForm
+from app.appointments.services import pet_with_owner, record_visit
+from app.clinic import clinic_today
+from app.extensions import db
+from app.models import Visit
+
+bp = Blueprint("visits", __name__, url_prefix="/owners/<int:owner_id>/pets/<int:pet_id>/visits")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new(owner_id, pet_id):
+    """The visit form, with the pet's earlier visits below it."""
+    pet = pet_with_owner(owner_id, pet_id) or abort(404)
+    form = VisitForm()
+    if form.validate_on_submit():
+        if form.date.data > clinic_today():
+            form.date.errors.append("A visit cannot be in the future; book an appointment instead.")
+        else:
+            record_visit(pet.id, form.date.data, form.description.data, form.vet_id.data or None)
+            db.session.commit()
+            flash(f"Visit of {pet.name} recorded.", "success")
+            return redirect(url_for("owners.detail", owner_id=owner_id))
+    elif form.date.data is None:
+        form.date.data = clinic_today()
+    earlier = db.session.scalars(
+        sa.select(Visit)
+        .options(joinedload(Visit.vet))
+        .where(Visit.pet_id == pet.id)
+        .order_by(Visit.date.desc(), Visit.id.desc())
+    ).all()
+    return render_template("visits/new.html", form=form, pet=pet, earlier=earlier)
+

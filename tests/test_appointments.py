@@ -1,0 +1,410 @@
+"""Appointments: booking rules, no double booking under concurrency, the day sheet,
+status changes, completion with an optional follow-up, and direct visits."""
+
+import threading
+from datetime import datetime, time, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.appointments.services import BookingRefused, book_appointment
+from app.extensions import db
+from app.models import Appointment, AppointmentStatus, Visit
+from tests import factories as f
+
+
+@pytest.fixture
+def clinic(dbs, today):
+    """Two owners' pets and two vets (one inactive); tomorrow's date; ids only."""
+    with dbs() as session:
+        owner = f.owner(session)
+        leo = f.pet(session, owner, name="Leo")
+        max_ = f.pet(session, owner, name="Max")
+        other = f.owner(session, last_name="Davis", telephone="+16085551749")
+        rex = f.pet(session, other, name="Rex", kind="dog")
+        carter = f.vet(session, last_name="Carter")
+        leary = f.vet(session, first_name="Helen", last_name="Leary")
+        gone = f.vet(session, first_name="Old", last_name="Timer", active=False)
+        session.commit()
+        return {
+            "owner": owner.id, "other": other.id, "leo": leo.id, "max": max_.id, "rex": rex.id,
+            "carter": carter.id, "leary": leary.id, "gone": gone.id,
+            "day": today + timedelta(days=1),
+        }
+
+
+def book_url(clinic, pet="leo", owner="owner"):
+    """The booking URL of one of the clinic's pets."""
+    return f"/owners/{clinic[owner]}/pets/{clinic[pet]}/appointments/new"
+
+
+def booking(clinic, vet="carter", at="10:00", minutes=30, reason="check-up", day=None):
+    """A booking form submission."""
+    return {"vet_id": clinic[vet], "date": (day or clinic["day"]).isoformat(), "start_time": at,
+            "duration_minutes": minutes, "reason": reason}
+
+
+def appointments(dbs):
+    """(pet_id, vet_id, HH:MM, status) of every appointment, by time."""
+    with dbs() as session:
+        rows = session.scalars(sa.select(Appointment).order_by(Appointment.starts_at, Appointment.id))
+        return [(a.pet_id, a.vet_id, f"{a.starts_at:%H:%M}", a.status.value) for a in rows]
+
+
+def booked(client, clinic, **kw):
+    """Book via the web form; the response."""
+    pet = kw.pop("pet", "leo")
+    owner = kw.pop("owner", "owner")
+    return client.post(book_url(clinic, pet, owner), data=booking(clinic, **kw))
+
+
+# --- booking rules --------------------------------------------------------------------------
+
+
+def test_booking_an_appointment(client, dbs, clinic):
+    response = booked(client, clinic)
+    assert response.status_code == 302
+    assert appointments(dbs) == [(clinic["leo"], clinic["carter"], "10:00", "scheduled")]
+    owner_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Booked Leo on" in owner_page and "check-up" in owner_page
+
+
+def test_the_booking_form_offers_only_active_vets(client, clinic):
+    page = client.get(book_url(clinic)).get_data(as_text=True)
+    assert "Helen Leary" in page and "Old Timer" not in page
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        ({"at": "10:00"}, {"pet": "rex", "owner": "other", "at": "10:15"}, "James Carter is already booked 10:00–10:30"),
+        ({"at": "10:00", "minutes": 60}, {"pet": "rex", "owner": "other", "at": "09:30", "minutes": 45}, "already booked"),
+        ({"at": "10:00"}, {"vet": "leary", "at": "10:00"}, "Leo is already booked"),
+    ],
+)
+def test_an_overlapping_booking_is_refused(client, dbs, clinic, first, second, message):
+    assert booked(client, clinic, **first).status_code == 302
+    response = booked(client, clinic, **second)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert len(appointments(dbs)) == 1
+
+
+def test_back_to_back_bookings_do_not_overlap(client, dbs, clinic):
+    assert booked(client, clinic, at="10:00").status_code == 302
+    assert booked(client, clinic, pet="rex", owner="other", at="10:30").status_code == 302
+    assert booked(client, clinic, pet="max", at="09:30").status_code == 302
+    assert len(appointments(dbs)) == 3
+
+
+def test_a_cancelled_appointment_frees_its_slot(client, dbs, clinic):
+    booked(client, clinic, at="10:00")
+    with dbs() as session:
+        appointment_id = session.scalar(sa.select(Appointment.id))
+    client.post(f"/appointments/{appointment_id}/cancel")
+    assert booked(client, clinic, pet="rex", owner="other", at="10:00").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"at": "07:30"}, "Outside clinic hours (08:00–18:00)"),
+        ({"at": "17:45"}, "Outside clinic hours"),
+        ({"minutes": 10}, "Between 15 and 240 minutes."),
+        ({"minutes": 241}, "Between 15 and 240 minutes."),
+        ({"minutes": "half an hour"}, "Not a valid integer value."),
+        ({"reason": ""}, "This field is required."),
+        ({"at": "25:00"}, "Not a valid time value."),
+        ({"vet": "gone"}, "Not a valid choice."),
+    ],
+)
+def test_a_booking_that_breaks_a_rule_is_refused_with_a_form_error(client, dbs, clinic, changes, message):
+    response = booked(client, clinic, **changes)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert appointments(dbs) == []
+
+
+def test_a_booking_in_the_past_is_refused(client, dbs, clinic, today):
+    response = booked(client, clinic, day=today - timedelta(days=1))
+    assert "That time has already passed." in response.get_data(as_text=True)
+    assert appointments(dbs) == []
+
+
+def test_an_inactive_vet_cannot_be_booked_even_bypassing_the_form(dbs, clinic):
+    with dbs() as session, pytest.raises(BookingRefused, match="no longer takes bookings"):
+        book_appointment(clinic["leo"], clinic["gone"],
+                         datetime.combine(clinic["day"], time(10)), 30, "x")
+
+
+def test_booking_a_pet_of_another_owner_is_a_404(client, clinic):
+    assert client.get(book_url(clinic, pet="rex")).status_code == 404
+
+
+@pytest.mark.committing
+def test_concurrent_overlapping_bookings_for_one_vet_have_exactly_one_winner(committing, today):
+    app = committing
+    with app.app_context():
+        vet = f.vet(db.session)
+        owners = [f.owner(db.session, last_name=f"Racer{i}") for i in range(4)]
+        pets = [f.pet(db.session, owner, name=f"Pet{i}") for i, owner in enumerate(owners)]
+        db.session.commit()
+        targets = [(o.id, p.id) for o, p in zip(owners, pets, strict=True)]
+        vet_id = vet.id
+        db.session.remove()
+    day = (today + timedelta(days=1)).isoformat()
+    start = threading.Barrier(len(targets))
+    results = []
+
+    def book(owner_id, pet_id, at):
+        client = app.test_client()
+        start.wait()
+        response = client.post(
+            f"/owners/{owner_id}/pets/{pet_id}/appointments/new",
+            data={"vet_id": vet_id, "date": day, "start_time": at, "duration_minutes": 30,
+                  "reason": "race"},
+        )
+        results.append((response.status_code, response.get_data(as_text=True)))
+
+    threads = [threading.Thread(target=book, args=(*target, at))
+               for target, at in zip(targets, ("10:00", "10:05", "10:10", "10:15"), strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(code for code, _ in results) == [200, 200, 200, 302]
+    assert all("is already booked" in body for code, body in results if code == 200)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Appointment.id))) == 1
+        db.session.remove()
+
+
+# --- the day sheet --------------------------------------------------------------------------
+
+
+def test_the_day_sheet_lists_each_vets_appointments_with_owner_and_phone(client, clinic):
+    booked(client, clinic, at="10:00", reason="limping")
+    booked(client, clinic, pet="rex", owner="other", vet="leary", at="11:00", reason="x-ray")
+    page = client.get(f"/appointments?date={clinic['day'].isoformat()}").get_data(as_text=True)
+    assert page.index("James Carter") < page.index("limping") < page.index("Helen Leary") < page.index("x-ray")
+    assert "(608) 555-1749" in page and "George Davis" in page and "Scheduled" in page
+    assert (clinic["day"] - timedelta(days=1)).isoformat() in page  # previous day link
+    assert (clinic["day"] + timedelta(days=1)).isoformat() in page  # next day link
+
+
+def test_the_day_sheet_shows_only_that_day(client, clinic):
+    booked(client, clinic, at="10:00", reason="tomorrow's")
+    other_day = (clinic["day"] + timedelta(days=1)).isoformat()
+    assert "tomorrow&#39;s" not in client.get(f"/appointments?date={other_day}").get_data(as_text=True)
+
+
+def test_the_day_sheet_statements_do_not_grow_with_appointments(client, dbs, clinic, statements):
+    url = f"/appointments?date={clinic['day'].isoformat()}"
+    booked(client, clinic, at="08:00")
+    statements.reset()
+    client.get(url)
+    few = statements.count
+    for hour in range(9, 17):
+        booked(client, clinic, at=f"{hour:02d}:00", pet="rex", owner="other", vet="leary")
+        booked(client, clinic, at=f"{hour:02d}:00", pet="max", vet="carter")
+    statements.reset()
+    client.get(url)
+    assert statements.count == few <= 2
+
+
+def test_an_unreadable_day_is_a_404(client):
+    assert client.get("/appointments?date=tomorrow").status_code == 404
+
+
+# --- one appointment: reschedule and status -------------------------------------------------
+
+
+def first_appointment_id(dbs):
+    """The id of the only (or first) appointment."""
+    with dbs() as session:
+        return session.scalar(sa.select(Appointment.id).order_by(Appointment.id))
+
+
+def test_rescheduling_follows_the_booking_rules(client, dbs, clinic):
+    booked(client, clinic, at="10:00")
+    booked(client, clinic, pet="rex", owner="other", at="11:00")
+    leo_id = first_appointment_id(dbs)
+    url = f"/appointments/{leo_id}/edit"
+    assert 'value="10:00"' in client.get(url).get_data(as_text=True)
+    clash = client.post(url, data=booking(clinic, at="11:15"))
+    assert "James Carter is already booked 11:00–11:30" in clash.get_data(as_text=True)
+    moved = client.post(url, data=booking(clinic, at="12:00", vet="leary"))
+    assert moved.status_code == 302
+    assert appointments(dbs)[-1] == (clinic["leo"], clinic["leary"], "12:00", "scheduled")
+
+
+def test_rescheduling_within_its_own_slot_is_not_a_clash(client, dbs, clinic):
+    booked(client, clinic, at="10:00", minutes=60)
+    url = f"/appointments/{first_appointment_id(dbs)}/edit"
+    assert client.post(url, data=booking(clinic, at="10:15", minutes=30)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("steps", "final"),
+    [
+        (["check-in"], "checked_in"),
+        (["cancel"], "cancelled"),
+        (["no-show"], "no_show"),
+        (["check-in", "cancel"], "checked_in"),
+        (["cancel", "check-in"], "cancelled"),
+        (["no-show", "cancel"], "no_show"),
+        (["cancel", "no-show"], "cancelled"),
+        (["check-in", "no-show"], "checked_in"),
+        (["check-in", "check-in"], "checked_in"),
+    ],
+)
+def test_status_changes_are_applied_only_when_legal(client, dbs, clinic, steps, final):
+    booked(client, clinic)
+    appointment_id = first_appointment_id(dbs)
+    for step in steps:
+        page = client.post(f"/appointments/{appointment_id}/{step}", follow_redirects=True)
+    assert appointments(dbs)[0][3] == final
+    legal = len(steps) == 1
+    assert ("cannot be marked" in page.get_data(as_text=True)) is not legal
+
+
+def test_an_unknown_status_action_is_a_404(client, dbs, clinic):
+    booked(client, clinic)
+    assert client.post(f"/appointments/{first_appointment_id(dbs)}/complete-now").status_code == 404
+
+
+def test_only_a_scheduled_appointment_can_be_rescheduled(client, dbs, clinic):
+    booked(client, clinic)
+    appointment_id = first_appointment_id(dbs)
+    client.post(f"/appointments/{appointment_id}/check-in")
+    response = client.post(f"/appointments/{appointment_id}/edit", data=booking(clinic, at="12:00"))
+    assert "Only a scheduled appointment can be changed" in response.get_data(as_text=True)
+    assert appointments(dbs)[0][2] == "10:00"
+
+
+# --- completion -----------------------------------------------------------------------------
+
+
+def checked_in(client, dbs, clinic):
+    """Book Leo with Carter tomorrow at 10:00 and check in; the appointment id."""
+    booked(client, clinic)
+    appointment_id = first_appointment_id(dbs)
+    client.post(f"/appointments/{appointment_id}/check-in")
+    return appointment_id
+
+
+def test_a_scheduled_appointment_cannot_be_completed(client, dbs, clinic):
+    booked(client, clinic)
+    appointment_id = first_appointment_id(dbs)
+    page = client.get(f"/appointments/{appointment_id}/complete", follow_redirects=True)
+    assert "Only a checked-in appointment can be completed" in page.get_data(as_text=True)
+    client.post(f"/appointments/{appointment_id}/complete", data={"description": "x"})
+    assert appointments(dbs)[0][3] == "scheduled"
+
+
+def test_completing_writes_the_visit(client, dbs, clinic):
+    appointment_id = checked_in(client, dbs, clinic)
+    response = client.post(f"/appointments/{appointment_id}/complete",
+                           data={"description": "Teeth cleaned."}, follow_redirects=True)
+    assert "visit recorded" in response.get_data(as_text=True)
+    with dbs() as session:
+        visit = session.scalar(sa.select(Visit))
+        assert (visit.appointment_id, visit.vet_id, visit.date, visit.description) == (
+            appointment_id, clinic["carter"], clinic["day"], "Teeth cleaned.")
+    assert appointments(dbs)[0][3] == "completed"
+
+
+def test_completing_without_notes_is_refused_and_changes_nothing(client, dbs, clinic):
+    appointment_id = checked_in(client, dbs, clinic)
+    response = client.post(f"/appointments/{appointment_id}/complete", data={"description": " "})
+    assert "This field is required." in response.get_data(as_text=True)
+    assert appointments(dbs)[0][3] == "checked_in"
+
+
+def complete_with_follow_up(client, appointment_id, clinic, at, vet="carter", day=None):
+    """Complete with a follow-up request; the final page's text."""
+    follow_day = day or clinic["day"] + timedelta(days=7)
+    data = {"description": "Stitches in.", "follow_up": "y", "follow_up_vet_id": clinic[vet],
+            "follow_up_date": follow_day.isoformat() if follow_day else "",
+            "follow_up_time": at, "follow_up_minutes": 30}
+    return client.post(f"/appointments/{appointment_id}/complete", data=data,
+                       follow_redirects=True).get_data(as_text=True)
+
+
+def test_completing_with_a_follow_up_books_it_in_the_same_transaction(client, dbs, clinic):
+    appointment_id = checked_in(client, dbs, clinic)
+    page = complete_with_follow_up(client, appointment_id, clinic, at="09:00")
+    assert "Follow-up booked on" in page
+    rows = appointments(dbs)
+    assert rows[-1] == (clinic["leo"], clinic["carter"], "09:00", "scheduled")
+    with dbs() as session:
+        reason = session.scalar(sa.select(Appointment.reason).order_by(Appointment.id.desc()))
+        assert reason == "Follow-up: check-up"
+
+
+def test_a_refused_follow_up_keeps_the_completion_and_the_visit(client, dbs, clinic):
+    appointment_id = checked_in(client, dbs, clinic)
+    page = complete_with_follow_up(client, appointment_id, clinic, at="19:00")
+    assert "The follow-up was NOT booked." in page and "Outside clinic hours" in page
+    assert [row[3] for row in appointments(dbs)] == ["completed"]
+    with dbs() as session:
+        assert session.scalar(sa.select(sa.func.count(Visit.id))) == 1
+
+
+def test_a_follow_up_clashing_with_another_booking_is_not_booked_but_the_visit_is(client, dbs, clinic):
+    next_week = clinic["day"] + timedelta(days=7)
+    booked(client, clinic, pet="rex", owner="other", at="09:00", day=next_week)
+    appointment_id = checked_in(client, dbs, clinic)
+    page = complete_with_follow_up(client, appointment_id, clinic, at="09:15")
+    assert "The follow-up was NOT booked." in page and "already booked" in page
+    with dbs() as session:
+        assert session.scalar(sa.select(sa.func.count(Visit.id))) == 1
+        assert session.scalar(sa.select(sa.func.count(Appointment.id))) == 2
+
+
+def test_a_follow_up_without_a_date_is_reported(client, dbs, clinic):
+    appointment_id = checked_in(client, dbs, clinic)
+    data = {"description": "Done.", "follow_up": "y", "follow_up_vet_id": clinic["carter"],
+            "follow_up_date": "", "follow_up_time": "09:00", "follow_up_minutes": 30}
+    page = client.post(f"/appointments/{appointment_id}/complete", data=data,
+                       follow_redirects=True).get_data(as_text=True)
+    assert "The follow-up was NOT booked." in page and "Follow-up date" in page
+    assert appointments(dbs)[0][3] == "completed"
+
+
+# --- visits recorded directly ---------------------------------------------------------------
+
+
+def test_recording_a_walk_in_visit_lists_it_with_earlier_ones(client, dbs, clinic, today):
+    url = f"/owners/{clinic['owner']}/pets/{clinic['leo']}/visits/new"
+    client.post(url, data={"date": "2024-03-01", "description": "Old history.", "vet_id": 0})
+    response = client.post(url, data={"date": today.isoformat(), "description": "Walk-in: thorn.",
+                                      "vet_id": clinic["carter"]}, follow_redirects=True)
+    assert "Visit of Leo recorded." in response.get_data(as_text=True)
+    form_page = client.get(url).get_data(as_text=True)
+    assert form_page.index("Walk-in: thorn.") < form_page.index("Old history.")
+    with dbs() as session:
+        vets = sorted(str(v) for v in session.scalars(sa.select(Visit.vet_id)))
+        assert vets == sorted([str(clinic["carter"]), "None"])
+
+
+def test_a_visit_in_the_future_is_refused(client, dbs, clinic, today):
+    url = f"/owners/{clinic['owner']}/pets/{clinic['leo']}/visits/new"
+    response = client.post(url, data={"date": (today + timedelta(days=2)).isoformat(),
+                                      "description": "x", "vet_id": 0})
+    assert "cannot be in the future" in response.get_data(as_text=True)
+    with dbs() as session:
+        assert session.scalar(sa.select(sa.func.count(Visit.id))) == 0
+
+
+def test_home_page_shows_todays_count_per_vet(client, dbs, clinic, today):
+    with dbs() as session:
+        f.appointment(session, session.get(__import__("app.models", fromlist=["Pet"]).Pet, clinic["leo"]),
+                      session.get(__import__("app.models", fromlist=["Vet"]).Vet, clinic["leary"]),
+                      starts_at=datetime.combine(today, time(23, 0)))
+        session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Helen Leary</a></td><td>1</td>" in page
+    assert "James Carter</a></td><td>0</td>" in page
+    assert AppointmentStatus.SCHEDULED.label == "Scheduled"
