@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.appointments.services import BookingRefused, book_appointment
 from app.extensions import db
-from app.models import Appointment, AppointmentStatus, Visit
+from app.models import Appointment, Pet, Vet, Visit
 from tests import factories as f
 
 
@@ -400,11 +400,9 @@ def test_a_visit_in_the_future_is_refused(client, dbs, clinic, today):
 
 def test_home_page_shows_todays_count_per_vet(client, dbs, clinic, today):
     with dbs() as session:
-        f.appointment(session, session.get(__import__("app.models", fromlist=["Pet"]).Pet, clinic["leo"]),
-                      session.get(__import__("app.models", fromlist=["Vet"]).Vet, clinic["leary"]),
-                      starts_at=datetime.combine(today, time(23, 0)))
+        f.appointment(session, session.get(Pet, clinic["leo"]), session.get(Vet, clinic["leary"]),
+                      starts_at=datetime.combine(today, time(17, 0)))
         session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "Helen Leary</a></td><td>1</td>" in page
     assert "James Carter</a></td><td>0</td>" in page
-    assert AppointmentStatus.SCHEDULED.label == "Scheduled"
