@@ -27,6 +27,7 @@ def create_app(config=None):
 
     register_logging(app)
     register_extensions(app)
+    register_auth(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -59,14 +60,36 @@ def register_extensions(app):
 def register_blueprints(app):
     """Attach each feature's blueprint."""
     from app.appointments.routes import bp as appointments_bp
+    from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
     from app.owners.routes import bp as owners_bp
     from app.pets.routes import bp as pets_bp
+    from app.reference.routes import bp as reference_bp
+    from app.users.routes import bp as users_bp
     from app.vets.routes import bp as vets_bp
     from app.visits.routes import bp as visits_bp
 
-    for blueprint in (main_bp, owners_bp, pets_bp, vets_bp, appointments_bp, visits_bp):
+    for blueprint in (
+        auth_bp,
+        main_bp,
+        owners_bp,
+        pets_bp,
+        vets_bp,
+        appointments_bp,
+        visits_bp,
+        users_bp,
+        reference_bp,
+    ):
         app.register_blueprint(blueprint)
+
+
+def register_auth(app):
+    """Sign-in for every page but the public ones, roles, and the audit trail."""
+    from app.audit import record_changes
+    from app.auth.setup import init_auth
+
+    init_auth(app)
+    record_changes()
 
 
 def register_errorhandlers(app):
@@ -85,6 +108,8 @@ def register_template_helpers(app):
 
 def register_commands(app):
     """The `flask` commands of each feature."""
+    from app.auth.commands import users
     from app.seed.commands import seed
 
     app.cli.add_command(seed)
+    app.cli.add_command(users)

@@ -1,6 +1,7 @@
 """Extension objects, created unbound so that nothing needs the application to import them."""
 
 from flask_bootstrap import Bootstrap5
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -14,3 +15,4 @@ db = SQLAlchemy(
 migrate = Migrate()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
+login_manager = LoginManager()

@@ -1,33 +1,43 @@
-"""What every template can use: filters and the navigation bar."""
+"""What every template can use: filters, the navigation bar and per-pet actions."""
 
 from flask import current_app
 
+from app.auth.permissions import can
 from app.phone import format_phone
 
-# Navigation entries, shown once the feature that owns the endpoint is registered.
+# (endpoint, label, permission): shown once the feature is registered and the role allows.
 NAV_LINKS = [
-    ("main.index", "Home"),
-    ("owners.find", "Find owners"),
-    ("vets.index", "Veterinarians"),
-    ("appointments.day", "Day sheet"),
+    ("main.index", "Home", None),
+    ("owners.find", "Find owners", "owners.view"),
+    ("vets.index", "Veterinarians", "vets.view"),
+    ("appointments.day", "Day sheet", "appointments.view"),
+    ("users.index", "Staff accounts", "users.manage"),
+    ("reference.index", "Pet types & specialties", "reference.manage"),
 ]
 
-
-# Per-pet actions on the owner page, shown once their feature is registered.
 PET_ACTIONS = [
-    ("appointments.book", "Book appointment"),
-    ("visits.new", "Add visit"),
+    ("appointments.book", "Book appointment", "appointments.book"),
+    ("visits.new", "Add visit", "visits.record"),
 ]
 
 
-def pet_actions():
-    """The per-pet action links whose pages exist in this app."""
-    return [(ep, label) for ep, label in PET_ACTIONS if ep in current_app.view_functions]
+def _allowed(entries):
+    """(endpoint, label) of the entries whose page exists and which the user may open."""
+    return [
+        (endpoint, label)
+        for endpoint, label, permission in entries
+        if endpoint in current_app.view_functions and (permission is None or can(permission))
+    ]
 
 
 def nav_links():
-    """The navigation entries whose pages exist in this app."""
-    return [(ep, label) for ep, label in NAV_LINKS if ep in current_app.view_functions]
+    """The navigation entries for the current user."""
+    return _allowed(NAV_LINKS)
+
+
+def pet_actions():
+    """The per-pet action links for the current user."""
+    return _allowed(PET_ACTIONS)
 
 
 def register(app):
@@ -35,5 +45,6 @@ def register(app):
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(lambda d: d.strftime("%d %b %Y") if d else "", "day")
     app.add_template_filter(lambda t: t.strftime("%H:%M") if t else "", "hhmm")
+    app.add_template_filter(lambda t: t.strftime("%d %b %Y %H:%M UTC") if t else "", "utc")
     app.add_template_global(nav_links)
     app.add_template_global(pet_actions)

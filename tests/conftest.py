@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
+from tests.staff import signed_in
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -86,8 +87,20 @@ def dbs(app, connection):
 
 
 @pytest.fixture
+def sign_in(app, connection):
+    """``sign_in("reception")`` gives a client signed in with that role."""
+    return lambda role: signed_in(app, role)
+
+
+@pytest.fixture
 def client(app, connection):
-    """A test client whose requests join the test's outer transaction."""
+    """A client signed in as an administrator, whose requests join the outer transaction."""
+    return signed_in(app, "admin")
+
+
+@pytest.fixture
+def anonymous(app, connection):
+    """A client that has not signed in."""
     return app.test_client()
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Appointment, Pet, Visit
 from tests import factories as f
+from tests.staff import signed_in
 
 
 @pytest.fixture
@@ -133,15 +134,16 @@ def test_two_requests_racing_for_one_pet_name_leave_one_pet_and_no_error(committ
 
     start = threading.Barrier(4)
     statuses = []
+    clients = [signed_in(app, "reception") for _ in range(4)]
 
-    def add(name):
-        client = app.test_client()
+    def add(client, name):
         start.wait()
         response = client.post(f"/owners/{owner_id}/pets/new",
                                data={"name": name, "birth_date": "2021-05-01", "type_id": cat_id})
         statuses.append((response.status_code, response.get_data(as_text=True)))
 
-    threads = [threading.Thread(target=add, args=(n,)) for n in ("Leo", "LEO", "leo", "Leo")]
+    names = ("Leo", "LEO", "leo", "Leo")
+    threads = [threading.Thread(target=add, args=pair) for pair in zip(clients, names, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.models import Owner
+from tests.staff import signed_in
 
 
 @pytest.fixture
@@ -40,14 +41,15 @@ def assert_nothing_held(app):
 
 @pytest.mark.committing
 def test_a_successful_request_leaves_no_session_and_no_connection(lifecycle_app):
-    response = lifecycle_app.test_client().get("/_test/read")
+    client = signed_in(lifecycle_app, "reception")
+    response = client.get("/_test/read")
     assert response.status_code == 200
     assert_nothing_held(lifecycle_app)
 
 
 @pytest.mark.committing
 def test_a_failed_request_rolls_back_and_leaves_no_session_and_no_connection(lifecycle_app):
-    client = lifecycle_app.test_client()
+    client = signed_in(lifecycle_app, "reception")
     response = client.post("/_test/write-then-fail")
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)

@@ -30,9 +30,10 @@ def test_vets_list_shows_specialties_and_inactive_vets(client, dbs):
 def test_vets_list_as_json(client, dbs):
     add_vets(dbs, 2)
     body = client.get("/vets", headers={"Accept": "application/json"}).get_json()
-    assert [v["lastName"] for v in body["vetList"]] == ["Vet000", "Vet001"]
-    assert body["vetList"][0]["specialties"][0]["name"] == "radiology"
-    assert body["vetList"][0]["nrOfSpecialties"] == 2
+    ours = [v for v in body["vetList"] if v["lastName"].startswith("Vet")]
+    assert [v["lastName"] for v in ours] == ["Vet000", "Vet001"]
+    assert ours[0]["specialties"][0]["name"] == "radiology"
+    assert ours[0]["nrOfSpecialties"] == 2
 
 
 def test_vets_list_statements_do_not_grow_with_vets(client, dbs, statements, app):
@@ -44,7 +45,7 @@ def test_vets_list_statements_do_not_grow_with_vets(client, dbs, statements, app
     statements.reset()
     page = client.get("/vets?page=2").get_data(as_text=True)
     assert "page-item active" in page
-    assert statements.count == few <= 3
+    assert statements.count == few <= 4  # signed-in user, count, vets, specialties
 
 
 def test_a_vets_week_moves_with_the_week_parameter(client, dbs, today):
@@ -82,7 +83,7 @@ def test_a_vets_schedule_statements_do_not_grow_with_appointments(client, dbs, s
         session.commit()
     statements.reset()
     assert client.get(url).get_data(as_text=True).count("Pet4") == 5
-    assert statements.count == few <= 3
+    assert statements.count == few <= 4  # signed-in user, vet, specialties, appointments
 
 
 def test_adding_a_vet_with_specialties(client, dbs):
@@ -99,7 +100,7 @@ def test_a_vet_without_a_name_is_refused(client, dbs):
     response = client.post("/vets/new", data={"first_name": "", "last_name": "Ortega"})
     assert "This field is required." in response.get_data(as_text=True)
     with dbs() as session:
-        assert session.scalar(sa.select(sa.func.count(Vet.id))) == 0
+        assert session.scalar(sa.select(sa.func.count(Vet.id)).where(Vet.last_name == "Ortega")) == 0
 
 
 def test_editing_a_vet_changes_specialties_and_can_deactivate(client, dbs):

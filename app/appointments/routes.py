@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from app.audit import trail_for
+from app.auth.permissions import can, permission_required
 from app.appointments.forms import AppointmentForm, CompleteForm
 from app.appointments.services import (
     BookingRefused,
@@ -48,6 +50,7 @@ def booking_fields(form):
 
 
 @bp.route("/owners/<int:owner_id>/pets/<int:pet_id>/appointments/new", methods=["GET", "POST"])
+@permission_required("appointments.book")
 def book(owner_id, pet_id):
     """Book an appointment for a pet."""
     pet = pet_with_owner(owner_id, pet_id) or abort(404)
@@ -80,6 +83,7 @@ def day_from_args():
 
 
 @bp.get("/appointments")
+@permission_required("appointments.view")
 def day():
     """The day sheet: every vet's appointments of one day."""
     sheet_day = day_from_args()
@@ -102,13 +106,18 @@ def day():
 
 
 @bp.get("/appointments/<int:appointment_id>")
+@permission_required("appointments.view")
 def detail(appointment_id):
     """One appointment, with what can be done to it."""
     appointment = appointment_or_404(appointment_id)
-    return render_template("appointments/detail.html", appointment=appointment, actions=ACTIONS)
+    trail = trail_for(("appointment", [appointment.id])) if can("audit.view") else None
+    return render_template(
+        "appointments/detail.html", appointment=appointment, actions=ACTIONS, trail=trail
+    )
 
 
 @bp.route("/appointments/<int:appointment_id>/edit", methods=["GET", "POST"])
+@permission_required("appointments.book")
 def edit(appointment_id):
     """Reschedule: another vet, time, duration or reason, under the booking rules."""
     appointment = appointment_or_404(appointment_id)
@@ -133,6 +142,7 @@ def edit(appointment_id):
 
 
 @bp.post("/appointments/<int:appointment_id>/<any('check-in', 'cancel', 'no-show'):action>")
+@permission_required("appointments.book")
 def transition(appointment_id, action):
     """Check in, cancel or mark a no-show, if the appointment's status allows it."""
     appointment = appointment_or_404(appointment_id)
@@ -150,6 +160,7 @@ def transition(appointment_id, action):
 
 
 @bp.route("/appointments/<int:appointment_id>/complete", methods=["GET", "POST"])
+@permission_required("appointments.complete")
 def complete(appointment_id):
     """Write the visit of a checked-in appointment, with an optional follow-up booking."""
     appointment = appointment_or_404(appointment_id)

@@ -1,18 +1,23 @@
 """The clinic's data model."""
 
 from app.models.appointment import Appointment, AppointmentStatus
+from app.models.audit import AuditEntry
 from app.models.owner import Owner
 from app.models.pet import Pet, PetType
+from app.models.user import Role, User
 from app.models.vet import Specialty, Vet, vet_specialties
 from app.models.visit import Visit
 
 __all__ = [
     "Appointment",
     "AppointmentStatus",
+    "AuditEntry",
     "Owner",
     "Pet",
     "PetType",
+    "Role",
     "Specialty",
+    "User",
     "Vet",
     "Visit",
     "vet_specialties",

@@ -2,6 +2,8 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from app.audit import trail_for
+from app.auth.permissions import can, permission_required
 from app.clinic import clinic_today
 from app.extensions import db
 from app.forms import error_summary
@@ -23,12 +25,14 @@ bp = Blueprint("owners", __name__, url_prefix="/owners")
 
 
 @bp.get("/find")
+@permission_required("owners.view")
 def find():
     """The search form."""
     return render_template("owners/find.html", form=FindOwnersForm(request.args))
 
 
 @bp.get("")
+@permission_required("owners.view")
 def index():
     """Owners whose last name starts with ?lastName= (all when empty), a page at a time."""
     form = FindOwnersForm(request.args)
@@ -45,6 +49,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@permission_required("owners.edit")
 def new():
     """Register an owner, with an optional first pet saved in a savepoint."""
     form = OwnerForm()
@@ -75,13 +80,22 @@ def new():
 
 
 @bp.get("/<int:owner_id>")
+@permission_required("owners.view")
 def detail(owner_id):
     """The owner, every pet with its visits and upcoming appointments."""
     owner = db.get_or_404(Owner, owner_id, options=owner_details_options())
-    return render_template("owners/detail.html", owner=owner, today=clinic_today())
+    trail = None
+    if can("audit.view"):
+        trail = trail_for(
+            ("owner", [owner.id]),
+            ("pet", [pet.id for pet in owner.pets]),
+            ("visit", [visit.id for pet in owner.pets for visit in pet.visits]),
+        )
+    return render_template("owners/detail.html", owner=owner, today=clinic_today(), trail=trail)
 
 
 @bp.route("/<int:owner_id>/edit", methods=["GET", "POST"])
+@permission_required("owners.edit")
 def edit(owner_id):
     """Change an owner's details."""
     owner = db.get_or_404(Owner, owner_id)
@@ -97,6 +111,7 @@ def edit(owner_id):
 
 
 @bp.route("/<int:owner_id>/delete", methods=["GET", "POST"])
+@permission_required("owners.delete")
 def delete(owner_id):
     """Confirm, then delete an owner with their pets, appointments and visits."""
     owner = db.get_or_404(Owner, owner_id, options=owner_deletion_options())

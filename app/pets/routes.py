@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 
+from app.auth.permissions import permission_required
 from app.extensions import db
 from app.models import Owner, Pet
 from app.pets.forms import PetForm
@@ -17,6 +18,7 @@ def owner_pet_or_404(owner_id, pet_id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@permission_required("pets.edit")
 def new(owner_id):
     """Add a pet to an owner."""
     owner = db.get_or_404(Owner, owner_id)
@@ -34,6 +36,7 @@ def new(owner_id):
 
 
 @bp.route("/<int:pet_id>/edit", methods=["GET", "POST"])
+@permission_required("pets.edit")
 def edit(owner_id, pet_id):
     """Change a pet's name, birth date or type."""
     owner = db.get_or_404(Owner, owner_id)
@@ -52,6 +55,7 @@ def edit(owner_id, pet_id):
 
 
 @bp.post("/<int:pet_id>/delete")
+@permission_required("pets.delete")
 def delete(owner_id, pet_id):
     """Delete a pet with its appointments and visits."""
     pet = owner_pet_or_404(owner_id, pet_id)

@@ -63,6 +63,13 @@ APPOINTMENTS = [
     ("Sly", "Estaban", 7, 10, "Carter", "vaccination", AppointmentStatus.SCHEDULED),
 ]
 
+# Demo sign-ins, created only by `flask seed demo` (never by a production start).
+DEMO_ACCOUNTS = [
+    ("admin", "admin-demo-password", "admin", None),
+    ("reception", "reception-demo-password", "reception", None),
+    ("carter", "vet-demo-password", "vet", "Carter"),
+]
+
 VISIT_NOTES = {
     "rabies shot": "Rabies vaccine given; next due in three years.",
     "neutered": "Neutered; recovered well, collar for ten days.",
@@ -151,3 +158,21 @@ def seed_demo_clinic():
         )
     )
     return True
+
+
+def ensure_demo_accounts():
+    """Create the demo sign-ins that are missing; return how many were created."""
+    from app.auth.services import create_user, find_user
+
+    created = 0
+    for username, password, role, vet_last_name in DEMO_ACCOUNTS:
+        if find_user(username) is not None:
+            continue
+        vet_id = None
+        if vet_last_name:
+            vet_id = db.session.scalar(
+                sa.select(Vet.id).where(Vet.last_name == vet_last_name).order_by(Vet.id).limit(1)
+            )
+        create_user(username, password, role, vet_id=vet_id)
+        created += 1
+    return created

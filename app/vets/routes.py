@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
+from app.auth.permissions import permission_required
 from app.appointments.services import vet_schedule
 from app.clinic import clinic_today
 from app.errors import wants_json
@@ -30,6 +31,7 @@ def vet_json(vet):
 
 
 @bp.get("")
+@permission_required("vets.view")
 def index():
     """Vets with their specialties, a page at a time; JSON when the client asks for it."""
     page = db.paginate(vets_query(), page=page_number(), per_page=current_app.config["PAGE_SIZE"])
@@ -53,6 +55,7 @@ def week_start(raw):
 
 
 @bp.get("/<int:vet_id>")
+@permission_required("vets.view")
 def detail(vet_id):
     """The vet, their specialties and the week's schedule (?week=YYYY-MM-DD to move)."""
     vet = db.get_or_404(Vet, vet_id, options=[selectinload(Vet.specialties)])
@@ -66,6 +69,7 @@ def detail(vet_id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@permission_required("vets.manage")
 def new():
     """Add a vet."""
     form = VetForm()
@@ -80,6 +84,7 @@ def new():
 
 
 @bp.route("/<int:vet_id>/edit", methods=["GET", "POST"])
+@permission_required("vets.manage")
 def edit(vet_id):
     """Change a vet's names, specialties and whether they take bookings."""
     vet = db.get_or_404(Vet, vet_id, options=[selectinload(Vet.specialties)])
@@ -97,6 +102,7 @@ def edit(vet_id):
 
 
 @bp.post("/<int:vet_id>/delete")
+@permission_required("vets.manage")
 def delete(vet_id):
     """Delete a vet who has no records; one with records is to be deactivated instead."""
     vet = db.get_or_404(Vet, vet_id)

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy.orm import joinedload
 
+from app.auth.permissions import permission_required
 from app.appointments.forms import VisitForm
 from app.appointments.services import pet_with_owner, record_visit
 from app.clinic import clinic_today
@@ -14,6 +15,7 @@ bp = Blueprint("visits", __name__, url_prefix="/owners/<int:owner_id>/pets/<int:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@permission_required("visits.record")
 def new(owner_id, pet_id):
     """The visit form, with the pet's earlier visits below it."""
     pet = pet_with_owner(owner_id, pet_id) or abort(404)

@@ -1,0 +1,91 @@
+"""`flask users ...`: staff accounts from the command line."""
+
+import sys
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from app.auth.services import (
+    AccountError,
+    create_user,
+    deactivate_user,
+    find_user,
+    set_password,
+)
+from app.database import write_transactions
+from app.extensions import db
+from app.models import Role, User
+
+users = AppGroup("users", help="Create and manage staff accounts.")
+
+
+def read_password():
+    """A new password: prompted twice on a terminal, or one line from standard input."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise click.ClickException("No password on standard input.")
+    return line
+
+
+def user_or_fail(username):
+    """The account, or a clear error."""
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"No account named {username!r}.")
+    return user
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
+              help="reception, vet or admin.")
+@click.option("--vet-id", type=int, help="For a vet account: the vet it belongs to.")
+def create(username, role, vet_id):
+    """Create an account; the password is prompted twice, or read from standard input."""
+    password = read_password()
+    with write_transactions():
+        try:
+            user = create_user(username, password, role, vet_id=vet_id)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+    click.echo(f"Created {user.username} ({user.role.value}).")
+
+
+@users.command("set-password")
+@click.argument("username")
+def set_password_command(username):
+    """Give an account a new password (prompted twice, or from standard input)."""
+    password = read_password()
+    with write_transactions():
+        user = user_or_fail(username)
+        try:
+            set_password(user, password)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+    click.echo(f"Password of {user.username} changed; their other sessions have ended.")
+
+
+@users.command("deactivate")
+@click.argument("username")
+def deactivate(username):
+    """Stop an account from signing in (its history stays)."""
+    with write_transactions():
+        user = user_or_fail(username)
+        deactivate_user(user)
+        db.session.commit()
+    click.echo(f"{user.username} can no longer sign in.")
+
+
+@users.command("list")
+def list_users():
+    """Every account with its role and state."""
+    rows = db.session.scalars(sa.select(User).order_by(User.username)).all()
+    click.echo(f"{'username':<24} {'role':<10} {'state':<9} vet")
+    for user in rows:
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.username:<24} {user.role.value:<10} {state:<9} {user.vet_id or ''}")

@@ -1,0 +1,35 @@
+"""Sign-in and account forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from app.appointments.forms import vet_choices
+from app.models import Role
+from app.validation import printable, strip
+
+
+class SignInForm(FlaskForm):
+    """Username and password."""
+
+    username = StringField("Username", filters=[strip], validators=[DataRequired(), Length(max=80), printable])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Sign in")
+
+
+class UserForm(FlaskForm):
+    """An administrator's view of an account: role, linked vet, active, new password."""
+
+    username = StringField("Username", filters=[strip], validators=[DataRequired(), Length(max=80), printable])
+    role = SelectField("Role", choices=[(r.value, r.value.capitalize()) for r in Role])
+    vet_id = SelectField("Vet (for vet accounts)", coerce=int, validators=[Optional()])
+    active = BooleanField("Active", default=True)
+    password = PasswordField("New password", validators=[Optional(), Length(max=200)])
+    confirm = PasswordField(
+        "Repeat the new password", validators=[EqualTo("password", "The passwords differ.")]
+    )
+    submit = SubmitField("Save account")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vet_id.choices = [(0, "—")] + vet_choices(active_only=False)

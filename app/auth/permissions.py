@@ -1,0 +1,51 @@
+"""What each role may do, checked on the server for every view and mirrored in the UI."""
+
+import functools
+
+from flask import abort
+from flask_login import current_user
+
+from app.models import Role
+
+RECEPTION = frozenset(
+    {
+        "owners.view",
+        "owners.edit",
+        "pets.edit",
+        "appointments.view",
+        "appointments.book",
+        "vets.view",
+    }
+)
+VET = RECEPTION | {"appointments.complete", "visits.record"}
+ADMIN = VET | {
+    "owners.delete",
+    "pets.delete",
+    "vets.manage",
+    "reference.manage",
+    "users.manage",
+    "audit.view",
+}
+
+ROLE_PERMISSIONS = {Role.RECEPTION: RECEPTION, Role.VET: VET, Role.ADMIN: ADMIN}
+
+
+def can(permission, user=None):
+    """Whether the (current) user holds a permission."""
+    user = user if user is not None else current_user
+    return bool(user.is_authenticated) and permission in ROLE_PERMISSIONS.get(user.role, ())
+
+
+def permission_required(permission):
+    """Decorate a view so that users without the permission get a 403 page."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not can(permission):
+                abort(403, description="Your role does not allow this. Ask an administrator.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

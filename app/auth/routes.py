@@ -1,0 +1,63 @@
+"""Sign-in and sign-out; every other page needs a signed-in user (see require_sign_in)."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import SignInForm
+from app.auth.services import SignInRefused, authenticate
+from app.extensions import db
+from app.models import Role
+
+bp = Blueprint("auth", __name__)
+
+# Endpoints reachable without signing in.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz"}
+
+
+def safe_next(target):
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(ch) < 32 for ch in target):
+        return None
+    return target
+
+
+def landing_page(user):
+    """Where a user starts: a vet sees their own schedule first."""
+    if user.role is Role.VET and user.vet_id is not None:
+        return url_for("vets.detail", vet_id=user.vet_id)
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The sign-in form; on success, back to where the user was going."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or landing_page(current_user))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except SignInRefused as refusal:
+            db.session.commit()  # keep the failure count even though sign-in failed
+            form.password.errors.append(str(refusal))
+            return render_template("auth/login.html", form=form), 401
+        db.session.commit()
+        session.clear()  # no session fixation: a fresh session for the signed-in user
+        login_user(user)
+        return redirect(safe_next(request.args.get("next")) or landing_page(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out and forget the session."""
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"))

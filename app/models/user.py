@@ -1,0 +1,76 @@
+"""User: a staff account, and the roles that decide what it may do."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import Base
+from app.models.columns import Timestamps, UTCDateTime
+
+if TYPE_CHECKING:
+    from app.models.vet import Vet
+
+
+class Role(enum.StrEnum):
+    """What a staff member does at the clinic."""
+
+    RECEPTION = "reception"
+    VET = "vet"
+    ADMIN = "admin"
+
+
+class User(Timestamps, Base):
+    """A staff account; the password is only ever stored as an Argon2 hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(
+            Role,
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=lambda roles: [r.value for r in roles],
+        )
+    )
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    vet_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("vets.id", ondelete="SET NULL"), index=True
+    )
+    # Sign-in throttling lives in the database so it holds across workers and hosts.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    vet: Mapped[Vet | None] = relationship(lazy="raise_on_sql")
+
+    # Flask-Login's interface.
+    @property
+    def is_authenticated(self):
+        """Every stored user is a signed-in identity once loaded."""
+        return True
+
+    @property
+    def is_active(self):
+        """A deactivated account cannot sign in or stay signed in."""
+        return self.active
+
+    @property
+    def is_anonymous(self):
+        """Stored users are never anonymous."""
+        return False
+
+    def get_id(self):
+        """The session key: the id plus a fragment of the hash, so a new password ends sessions."""
+        return f"{self.id}:{self.password_hash[-12:]}"
+
+    def __repr__(self):
+        return f"<User {self.username!r} {self.role}>"

@@ -1,0 +1,44 @@
+"""Pet types and specialties, for administrators."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from app.auth.permissions import permission_required
+from app.extensions import db
+from app.models import PetType, Specialty
+from app.reference.services import DuplicateName, add_named, list_named
+from app.validation import printable, strip
+
+bp = Blueprint("reference", __name__, url_prefix="/reference")
+
+KINDS = {"pettype": (PetType, "Pet type"), "specialty": (Specialty, "Specialty")}
+
+
+class NameForm(FlaskForm):
+    """Add a pet type or a specialty."""
+
+    kind = HiddenField(validators=[AnyOf(list(KINDS))])
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=80), printable])
+    submit = SubmitField("Add")
+
+
+@bp.route("", methods=["GET", "POST"])
+@permission_required("reference.manage")
+def index():
+    """Both lists, each with a form to add to it."""
+    forms = {kind: NameForm(prefix=kind, kind=kind) for kind in KINDS}
+    for kind, form in forms.items():
+        if form.submit.data and form.validate_on_submit():
+            model, label = KINDS[kind]
+            try:
+                row = add_named(model, form.name.data)
+            except DuplicateName as error:
+                form.name.errors.append(str(error))
+                break
+            db.session.commit()
+            flash(f"{label} {row.name!r} added.", "success")
+            return redirect(url_for("reference.index"))
+    lists = {kind: list_named(model) for kind, (model, _) in KINDS.items()}
+    return render_template("reference/index.html", forms=forms, lists=lists, kinds=KINDS)

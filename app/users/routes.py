@@ -1,0 +1,72 @@
+"""Staff account pages: list, create, change role, vet, state or password."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.forms import UserForm
+from app.auth.permissions import permission_required
+from app.auth.services import AccountError, create_user, set_password
+from app.extensions import db
+from app.models import Role, User
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.get("")
+@permission_required("users.manage")
+def index():
+    """Every account."""
+    accounts = db.session.scalars(sa.select(User).order_by(User.username)).all()
+    return render_template("users/list.html", accounts=accounts)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("users.manage")
+def new():
+    """Create an account."""
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                form.username.data, form.password.data or "", form.role.data, form.vet_id.data or None
+            )
+        except AccountError as error:
+            field = form.password if "password" in str(error).lower() else form.username
+            field.errors.append(str(error))
+        else:
+            user.active = form.active.data
+            db.session.commit()
+            flash(f"Account {user.username} created.", "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, account=None)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@permission_required("users.manage")
+def edit(user_id):
+    """Change an account's role, vet, state, or password."""
+    account = db.get_or_404(User, user_id)
+    form = UserForm(obj=account)
+    if request.method == "GET":
+        form.vet_id.data = account.vet_id or 0
+    if form.validate_on_submit():
+        if account.id == current_user.id and (
+            not form.active.data or form.role.data != Role.ADMIN.value
+        ):
+            form.active.errors.append("You cannot demote or deactivate your own account.")
+        else:
+            try:
+                if form.password.data:
+                    set_password(account, form.password.data)
+            except AccountError as error:
+                form.password.errors.append(str(error))
+            else:
+                account.role = Role(form.role.data)
+                account.vet_id = form.vet_id.data or None
+                account.active = form.active.data
+                db.session.commit()
+                flash(f"Account {account.username} updated.", "success")
+                return redirect(url_for("users.index"))
+    form.username.render_kw = {"readonly": True}
+    return render_template("users/form.html", form=form, account=account)

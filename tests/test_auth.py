@@ -1,0 +1,339 @@
+"""Staff accounts: the sign-in wall, roles on every route, lockout, redirects, the audit trail."""
+
+import logging
+from datetime import datetime, time, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from app.models import AuditEntry, Owner, User
+from tests import factories as f
+from tests.staff import PASSWORD, ensure_staff, signed_in
+
+ALL = {"admin", "vet", "reception"}
+CLINICAL = {"admin", "vet"}
+ADMIN = {"admin"}
+
+# Who may use each endpoint, as issue 9 states it. Every endpoint the app registers must be
+# listed here, so a new page cannot slip in unclassified.
+ACCESS = {
+    "main.index": ALL,
+    "owners.find": ALL,
+    "owners.index": ALL,
+    "owners.new": ALL,
+    "owners.detail": ALL,
+    "owners.edit": ALL,
+    "owners.delete": ADMIN,
+    "pets.new": ALL,
+    "pets.edit": ALL,
+    "pets.delete": ADMIN,
+    "vets.index": ALL,
+    "vets.detail": ALL,
+    "vets.new": ADMIN,
+    "vets.edit": ADMIN,
+    "vets.delete": ADMIN,
+    "appointments.book": ALL,
+    "appointments.day": ALL,
+    "appointments.detail": ALL,
+    "appointments.edit": ALL,
+    "appointments.transition": ALL,
+    "appointments.complete": CLINICAL,
+    "visits.new": CLINICAL,
+    "users.index": ADMIN,
+    "users.new": ADMIN,
+    "users.edit": ADMIN,
+    "reference.index": ADMIN,
+    "auth.logout": ALL,
+}
+PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz"}
+
+
+@pytest.fixture
+def records(dbs, today, app):
+    """One of everything a URL can name."""
+    ensure_staff(app)
+    with dbs() as session:
+        owner = f.owner(session)
+        pet = f.pet(session, owner)
+        vet = f.vet(session, last_name="Routevet")
+        appointment = f.appointment(session, pet, vet,
+                                    starts_at=datetime.combine(today + timedelta(days=1), time(10)))
+        user_id = session.scalar(sa.select(User.id).where(User.username == "reception"))
+        session.commit()
+        return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id,
+                "appointment_id": appointment.id, "user_id": user_id, "action": "check-in"}
+
+
+def requests_for(app, records):
+    """(endpoint, method, url) for every non-public route, with real ids filled in."""
+    result = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC or rule.endpoint.startswith("api"):
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        url = rule.build({k: records[k] for k in rule.arguments}, append_unknown=False)[1]
+        result.append((rule.endpoint, method, url))
+    return result
+
+
+def test_every_route_is_classified(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()} - PUBLIC
+    assert endpoints == set(ACCESS)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_route(app, anonymous, records):
+    for endpoint, method, url in requests_for(app, records):
+        response = anonymous.open(url, method=method)
+        assert response.status_code == 302, endpoint
+        assert "/login?next=" in response.headers["Location"], endpoint
+
+
+def test_anonymous_json_clients_get_401(anonymous):
+    response = anonymous.get("/vets", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_each_role_reaches_exactly_what_it_may(app, sign_in, records, role):
+    client = sign_in(role)
+    for endpoint, method, url in requests_for(app, records):
+        if endpoint == "auth.logout":
+            continue
+        response = client.open(url, method=method)
+        if role in ACCESS[endpoint]:
+            assert response.status_code != 403, (role, endpoint)
+            assert "/login" not in response.headers.get("Location", ""), (role, endpoint)
+        else:
+            assert response.status_code == 403, (role, endpoint)
+            assert "Your role does not allow this" in response.get_data(as_text=True)
+
+
+def test_the_ui_offers_only_what_the_role_may_do(sign_in, records):
+    reception = sign_in("reception").get(f"/owners/{records['owner_id']}").get_data(as_text=True)
+    admin = sign_in("admin").get(f"/owners/{records['owner_id']}").get_data(as_text=True)
+    assert "Delete owner" not in reception and "Delete owner" in admin
+    assert "Add visit" not in reception and "Add visit" in admin
+    assert "Book appointment" in reception
+    assert "Staff accounts" not in reception and "Staff accounts" in admin
+    assert "Audit trail" not in reception and "Audit trail" in admin
+
+
+def test_a_vet_lands_on_their_own_schedule(app, anonymous, records):
+    ensure_staff(app)
+    response = anonymous.post("/login", data={"username": "vet", "password": PASSWORD})
+    assert response.headers["Location"].startswith("/vets/")
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+
+def login(client, username, password, next_url=None):
+    """POST the sign-in form."""
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"username": username, "password": password})
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(app, anonymous):
+    ensure_staff(app)
+    wrong = login(anonymous, "reception", "not the password")
+    unknown = login(anonymous, "nobody", "not the password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Unknown username or wrong password." in wrong.get_data(as_text=True)
+    assert "Unknown username or wrong password." in unknown.get_data(as_text=True)
+
+
+def test_usernames_ignore_case(app, anonymous):
+    ensure_staff(app)
+    assert login(anonymous, "  Reception ", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("target", "lands"),
+    [
+        ("/owners/find", "/owners/find"),
+        ("/owners?lastName=Dav", "/owners?lastName=Dav"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_after_sign_in_only_same_site_targets_are_followed(app, anonymous, target, lands):
+    ensure_staff(app)
+    response = anonymous.post("/login", query_string={"next": target},
+                              data={"username": "reception", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == lands
+
+
+def test_the_session_cookie_is_http_only_and_same_site(app, anonymous):
+    ensure_staff(app)
+    cookie = login(anonymous, "reception", PASSWORD).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_signing_out_ends_the_session(sign_in):
+    client = sign_in("reception")
+    assert client.post("/logout").status_code == 302
+    assert client.get("/owners/find").status_code == 302
+
+
+def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(app, sign_in, dbs):
+    client = sign_in("reception")
+    with dbs() as session:
+        session.scalar(sa.select(User).where(User.username == "reception")).active = False
+        session.commit()
+    assert client.get("/owners/find").status_code == 302
+    assert "deactivated" in login(app.test_client(), "reception", PASSWORD).get_data(as_text=True)
+
+
+def test_a_new_password_ends_other_sessions(app, sign_in, dbs):
+    from app.auth.services import set_password
+
+    client = sign_in("reception")
+    with dbs() as session:
+        set_password(session.scalar(sa.select(User).where(User.username == "reception")),
+                     "a brand new password")
+        session.commit()
+    assert client.get("/owners/find").status_code == 302
+
+
+def test_passwords_are_hashed_and_never_logged_or_echoed(app, anonymous, dbs, caplog):
+    ensure_staff(app)
+    with caplog.at_level(logging.DEBUG):
+        wrong = login(anonymous, "reception", "Wrong-Secret-123")
+        right = login(app.test_client(), "reception", PASSWORD)
+    for text in (wrong.get_data(as_text=True), right.get_data(as_text=True), caplog.text):
+        assert "Wrong-Secret-123" not in text and PASSWORD not in text
+    with dbs() as session:
+        stored = session.scalar(sa.select(User.password_hash).where(User.username == "reception"))
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+# --- throttling -----------------------------------------------------------------------------
+
+
+def test_repeated_failures_lock_the_account_for_a_while(app, anonymous, dbs):
+    ensure_staff(app)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(anonymous, "reception", "guess")
+    locked = login(anonymous, "reception", PASSWORD)
+    assert locked.status_code == 401 and "locked" in locked.get_data(as_text=True)
+    with dbs() as session:
+        user = session.scalar(sa.select(User).where(User.username == "reception"))
+        user.locked_until = user.locked_until - timedelta(hours=1)  # the lock runs out
+        session.commit()
+    assert login(anonymous, "reception", PASSWORD).status_code == 302
+
+
+def test_a_success_resets_the_failure_count(app, anonymous, dbs):
+    ensure_staff(app)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        login(anonymous, "reception", "guess")
+    assert login(anonymous, "reception", PASSWORD).status_code == 302
+    login(app.test_client(), "reception", "guess")
+    assert login(app.test_client(), "reception", PASSWORD).status_code == 302
+
+
+@pytest.mark.committing
+def test_the_lockout_holds_across_two_app_instances_sharing_the_database(committing, database_url):
+    first = committing
+    second = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                         "SECRET_KEY": "another-instance", "WTF_CSRF_ENABLED": False})
+    try:
+        ensure_staff(first)
+        for attempt in range(first.config["LOGIN_MAX_FAILURES"]):
+            instance = first if attempt % 2 else second
+            assert login(instance.test_client(), "reception", "guess").status_code == 401
+        for instance in (first, second):
+            refused = login(instance.test_client(), "reception", PASSWORD)
+            assert "locked" in refused.get_data(as_text=True)
+    finally:
+        with second.app_context():
+            db.engine.dispose()
+
+
+# --- the users CLI --------------------------------------------------------------------------
+
+
+def test_users_create_list_set_password_and_deactivate(app, runner, anonymous, dbs):
+    created = runner.invoke(args=["users", "create", "Desk2", "--role", "reception"],
+                            input="front desk password\n")
+    assert created.exit_code == 0, created.output
+    assert "front desk password" not in created.output
+    assert login(anonymous, "desk2", "front desk password").status_code == 302
+    listed = runner.invoke(args=["users", "list"])
+    assert "desk2" in listed.output and "reception" in listed.output
+    changed = runner.invoke(args=["users", "set-password", "desk2"], input="another long one\n")
+    assert changed.exit_code == 0, changed.output
+    assert login(app.test_client(), "desk2", "another long one").status_code == 302
+    assert runner.invoke(args=["users", "deactivate", "desk2"]).exit_code == 0
+    assert "deactivated" in login(app.test_client(), "desk2", "another long one").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["users", "create", "shorty", "--role", "vet"], "short\n", "at least 10 characters"),
+        (["users", "create", "admin", "--role", "vet"], "long enough password\n", "is taken"),
+        (["users", "create", "x", "--role", "owner"], "long enough password\n", "Invalid value"),
+        (["users", "create", "x", "--role", "vet", "--vet-id", "999999"], "long enough password\n", "no vet"),
+        (["users", "set-password", "ghost"], "long enough password\n", "No account named"),
+        (["users", "deactivate", "ghost"], "", "No account named"),
+        (["users", "create", "quiet", "--role", "vet"], "", "No password"),
+    ],
+)
+def test_users_cli_refusals_are_clear_and_non_zero(app, runner, args, stdin, message):
+    ensure_staff(app)
+    result = runner.invoke(args=args, input=stdin)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+# --- audit trail ----------------------------------------------------------------------------
+
+
+def trail(dbs, entity_type=None):
+    """(actor, action, entity_type) of every audit entry, oldest first."""
+    with dbs() as session:
+        query = sa.select(AuditEntry).order_by(AuditEntry.id)
+        if entity_type:
+            query = query.where(AuditEntry.entity_type == entity_type)
+        return [(e.actor, e.action, e.entity_type, e.summary) for e in session.scalars(query)]
+
+
+def test_web_writes_are_audited_with_the_signed_in_user(sign_in, dbs, records):
+    reception = sign_in("reception")
+    reception.post(f"/owners/{records['owner_id']}/edit", data={
+        "first_name": "George", "last_name": "Franklin", "address": "1 New Rd", "city": "Madison",
+        "telephone": "608 555 1023", "email": ""})
+    reception.post(f"/appointments/{records['appointment_id']}/cancel")
+    admin = sign_in("admin")
+    admin.post(f"/owners/{records['owner_id']}/delete")
+    entries = trail(dbs)
+    assert ("reception", "update", "owner", "address: 110 W. Liberty St. → 1 New Rd") in entries
+    assert ("reception", "cancelled", "appointment", "status: scheduled → cancelled") in [
+        e[:3] + (e[3],) for e in entries]
+    assert ("admin", "delete", "owner", "George Franklin") in entries
+
+
+def test_admins_see_the_trail_on_the_record_page(sign_in, records):
+    client = sign_in("admin")
+    client.post(f"/appointments/{records['appointment_id']}/check-in")
+    page = client.get(f"/appointments/{records['appointment_id']}").get_data(as_text=True)
+    assert "Audit trail" in page and "checked in" in page and "admin" in page
+
+
+def test_writes_outside_a_request_are_audited_as_the_cli_user(app, dbs):
+    with dbs() as session:
+        owner = f.owner(session, last_name="Clifford")
+        session.commit()
+        owner_id = owner.id
+    entries = [e for e in trail(dbs, "owner") if "Clifford" in e[3]]
+    assert entries and entries[0][0].startswith("cli:") and entries[0][1] == "create"
+    with dbs() as session:
+        assert session.get(Owner, owner_id) is not None
