@@ -1,7 +1,6 @@
 """Appointments: booking rules, no double booking under concurrency, the day sheet,
 status changes, completion with an optional follow-up, and direct visits."""
 
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from app.appointments.services import BookingRefused, book_appointment
 from app.extensions import db
 from app.models import Appointment, Pet, Vet, Visit
 from tests import factories as f
+from tests.concurrency import post_at_once
 from tests.staff import signed_in
 
 
@@ -154,26 +154,12 @@ def test_concurrent_overlapping_bookings_for_one_vet_have_exactly_one_winner(com
         vet_id = vet.id
         db.session.remove()
     day = (today + timedelta(days=1)).isoformat()
-    start = threading.Barrier(len(targets))
-    results = []
-    clients = [signed_in(app, "reception") for _ in targets]
-
-    def book(client, owner_id, pet_id, at):
-        start.wait()
-        response = client.post(
-            f"/owners/{owner_id}/pets/{pet_id}/appointments/new",
-            data={"vet_id": vet_id, "date": day, "start_time": at, "duration_minutes": 30,
-                  "reason": "race"},
-        )
-        results.append((response.status_code, response.get_data(as_text=True)))
-
-    times = ("10:00", "10:05", "10:10", "10:15")
-    threads = [threading.Thread(target=book, args=(client, *target, at))
-               for client, target, at in zip(clients, targets, times, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    times = ("10:00", "10:05", "10:10", "10:15")  # all four overlap 10:15-10:30
+    results = post_at_once([
+        (signed_in(app, "reception"), f"/owners/{owner_id}/pets/{pet_id}/appointments/new",
+         {"vet_id": vet_id, "date": day, "start_time": at, "duration_minutes": 30, "reason": "race"})
+        for (owner_id, pet_id), at in zip(targets, times, strict=True)
+    ])
 
     assert sorted(code for code, _ in results) == [200, 200, 200, 302]
     assert all("is already booked" in body for code, body in results if code == 200)

@@ -1,6 +1,5 @@
 """Pet pages: add, edit, delete under their owner, with the unique-name rule."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -9,6 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Appointment, Pet, Visit
 from tests import factories as f
+from tests.concurrency import post_at_once
 from tests.staff import signed_in
 
 
@@ -132,22 +132,11 @@ def test_two_requests_racing_for_one_pet_name_leave_one_pet_and_no_error(committ
         owner_id, cat_id = owner.id, cat.id
         db.session.remove()
 
-    start = threading.Barrier(4)
-    statuses = []
-    clients = [signed_in(app, "reception") for _ in range(4)]
-
-    def add(client, name):
-        start.wait()
-        response = client.post(f"/owners/{owner_id}/pets/new",
-                               data={"name": name, "birth_date": "2021-05-01", "type_id": cat_id})
-        statuses.append((response.status_code, response.get_data(as_text=True)))
-
-    names = ("Leo", "LEO", "leo", "Leo")
-    threads = [threading.Thread(target=add, args=pair) for pair in zip(clients, names, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = post_at_once([
+        (signed_in(app, "reception"), f"/owners/{owner_id}/pets/new",
+         {"name": name, "birth_date": "2021-05-01", "type_id": cat_id})
+        for name in ("Leo", "LEO", "leo", "Leo")
+    ])
 
     assert sorted(code for code, _ in statuses) == [200, 200, 200, 302]
     assert all("already has a pet named" in body for code, body in statuses if code == 200)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
-from app.models.columns import Timestamps
+from app.models.columns import Timestamps, string_enum
 
 if TYPE_CHECKING:
     from app.models.pet import Pet
@@ -62,14 +62,7 @@ class Appointment(Timestamps, Base):
     ends_at: Mapped[datetime] = mapped_column(sa.DateTime)
     reason: Mapped[str] = mapped_column(sa.String(255))
     status: Mapped[AppointmentStatus] = mapped_column(
-        sa.Enum(
-            AppointmentStatus,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            values_callable=lambda statuses: [s.value for s in statuses],
-        ),
-        default=AppointmentStatus.SCHEDULED,
+        string_enum(AppointmentStatus), default=AppointmentStatus.SCHEDULED
     )
 
     pet: Mapped[Pet] = relationship(back_populates="appointments", lazy="raise_on_sql")

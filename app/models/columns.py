@@ -28,6 +28,17 @@ class UTCDateTime(sa.TypeDecorator):
         return value
 
 
+def string_enum(enum_class):
+    """A Python enum stored as its values in a VARCHAR with a CHECK constraint (portable)."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
 class Timestamps:
     """created_at and updated_at columns, set by callables in UTC."""
 

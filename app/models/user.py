@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
-from app.models.columns import Timestamps, UTCDateTime
+from app.models.columns import Timestamps, UTCDateTime, string_enum
 
 if TYPE_CHECKING:
     from app.models.vet import Vet
@@ -32,15 +32,7 @@ class User(Timestamps, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(
-            Role,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            values_callable=lambda roles: [r.value for r in roles],
-        )
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     vet_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("vets.id", ondelete="SET NULL"), index=True
