@@ -58,7 +58,8 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    """Attach each feature's blueprint."""
+    """Attach each feature's blueprint, numbers in their URLs read as database ids."""
+    from app import routing
     from app.appointments.routes import bp as appointments_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
@@ -69,6 +70,7 @@ def register_blueprints(app):
     from app.vets.routes import bp as vets_bp
     from app.visits.routes import bp as visits_bp
 
+    routing.register(app)
     for blueprint in (
         auth_bp,
         main_bp,

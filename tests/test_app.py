@@ -68,6 +68,21 @@ def test_unknown_page_is_a_404_in_the_site_layout(client):
     assert "PetClinic" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/owners/2147483647",  # PostgreSQL's largest INTEGER: looked up, not found
+        "/owners/2147483648",
+        "/owners/99999999999999999999",  # beyond 64 bits: SQLite's driver overflowed (a 500)
+        "/owners/1/pets/9223372036854775808/edit",
+        "/appointments/18446744073709551616",
+        "/vets/99999999999999999999",
+    ],
+)
+def test_an_id_no_database_can_hold_is_a_404(client, path):
+    assert client.get(path).status_code == 404
+
+
 def test_unknown_page_is_a_json_problem_for_api_clients(client):
     response = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert response.status_code == 404
