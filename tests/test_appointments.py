@@ -205,6 +205,13 @@ def test_an_unreadable_day_is_a_404(client):
     assert client.get("/appointments?date=tomorrow").status_code == 404
 
 
+@pytest.mark.parametrize(("day", "status"), [("0001-01-01", 404), ("0001-01-02", 200),
+                                             ("9999-12-30", 200), ("9999-12-31", 404)])
+def test_the_calendars_first_and_last_days_have_no_day_sheet(client, day, status):
+    # Their sheets would link to a day that does not exist: they were a 500.
+    assert client.get(f"/appointments?date={day}").status_code == status
+
+
 # --- one appointment: reschedule and status -------------------------------------------------
 
 

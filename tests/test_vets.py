@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.models import Vet
@@ -60,6 +61,17 @@ def test_a_vets_week_moves_with_the_week_parameter(client, dbs, today):
     assert "next-week visit" not in this_week
     next_week = client.get(f"/vets/{vet.id}?week={(monday + timedelta(days=3)).isoformat()}")
     assert "next-week visit" in next_week.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("week", ["0001-01-01", "0001-01-07", "9999-12-27", "9999-12-31"])
+def test_a_week_at_the_ends_of_the_calendar_shows_this_week(client, dbs, today, week):
+    with dbs() as session:
+        vet = f.vet(session)
+        session.commit()
+    response = client.get(f"/vets/{vet.id}?week={week}")  # its neighbours do not exist: was a 500
+    monday = today - timedelta(days=today.weekday())
+    assert response.status_code == 200
+    assert f"Week of {monday:%d %b %Y}" in response.get_data(as_text=True)
 
 
 def test_a_vets_schedule_statements_do_not_grow_with_appointments(client, dbs, statements, today):

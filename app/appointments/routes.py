@@ -77,9 +77,14 @@ def day_from_args():
     if not raw:
         return clinic_today()
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         abort(404, description="The date must be written as YYYY-MM-DD.")
+    # The sheet reads up to the next midnight and links to the days either side, which the
+    # calendar's first and last days (years 1 and 9999) do not have.
+    if not date.min < day < date.max:
+        abort(404, description="There is no day sheet for that date.")
+    return day
 
 
 @bp.get("/appointments")

@@ -17,6 +17,8 @@ from app.vets.services import VetInUse, create_vet, delete_vet, update_vet, vets
 
 bp = Blueprint("vets", __name__, url_prefix="/vets")
 
+WEEK = timedelta(days=7)
+
 
 def vet_json(vet):
     """A vet as Spring PetClinic's /vets JSON shows one."""
@@ -46,12 +48,17 @@ def index():
 
 
 def week_start(raw):
-    """The Monday of the week containing ?week= (today when absent or unreadable)."""
+    """The Monday of the week containing ?week= (this week when absent or unreadable)."""
     try:
         day = date.fromisoformat(raw) if raw else clinic_today()
     except ValueError:
         day = clinic_today()
-    return day - timedelta(days=day.weekday())
+    monday = day - timedelta(days=day.weekday())
+    # The page links to the weeks either side: the calendar's first and last weeks
+    # (years 1 and 9999) have no such neighbour.
+    if not date.min + WEEK <= monday <= date.max - WEEK:
+        return week_start(None)
+    return monday
 
 
 @bp.get("/<int:vet_id>")
