@@ -1,7 +1,7 @@
 """Appointments: booking rules, no double booking under concurrency, the day sheet,
 status changes, completion with an optional follow-up, and direct visits."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -117,6 +117,8 @@ def test_a_cancelled_appointment_frees_its_slot(client, dbs, clinic):
         ({"reason": ""}, "This field is required."),
         ({"at": "25:00"}, "Not a valid time value."),
         ({"vet": "gone"}, "Not a valid choice."),
+        # Its end falls off the calendar: was an OverflowError (a 500) before the hours check.
+        ({"day": date.max, "at": "23:00", "minutes": 240}, "Outside clinic hours"),
     ],
 )
 def test_a_booking_that_breaks_a_rule_is_refused_with_a_form_error(client, dbs, clinic, changes, message):
@@ -345,6 +347,13 @@ def test_a_refused_follow_up_keeps_the_completion_and_the_visit(client, dbs, cli
     assert [row[3] for row in appointments(dbs)] == ["completed"]
     with dbs() as session:
         assert session.scalar(sa.select(sa.func.count(Visit.id))) == 1
+
+
+def test_a_follow_up_off_the_calendars_end_is_refused_and_the_visit_kept(client, dbs, clinic):
+    appointment_id = checked_in(client, dbs, clinic)
+    page = complete_with_follow_up(client, appointment_id, clinic, at="23:50", day=date.max)
+    assert "The follow-up was NOT booked." in page and "Outside clinic hours" in page
+    assert [row[3] for row in appointments(dbs)] == ["completed"]
 
 
 def test_a_follow_up_clashing_with_another_booking_is_not_booked_but_the_visit_is(client, dbs, clinic):

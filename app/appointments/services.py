@@ -70,6 +70,12 @@ def overlapping(starts_at, ends_at, exclude_id=None):
     return clause
 
 
+def since_midnight(moment):
+    """How long after midnight a time of day is."""
+    return timedelta(hours=moment.hour, minutes=moment.minute, seconds=moment.second,
+                     microseconds=moment.microsecond)
+
+
 def check_slot(vet, pet_id, starts_at, duration, exclude_id=None):
     """Raise BookingRefused unless the vet can see the pet at that time."""
     if vet is None:
@@ -81,13 +87,16 @@ def check_slot(vet, pet_id, starts_at, duration, exclude_id=None):
             f"An appointment lasts {MIN_DURATION} to {MAX_DURATION} minutes.",
             field="duration_minutes",
         )
-    ends_at = starts_at + timedelta(minutes=duration)
     opens, closes = current_app.config["CLINIC_OPENS"], current_app.config["CLINIC_CLOSES"]
-    if starts_at.time() < opens or ends_at > datetime.combine(starts_at.date(), closes):
+    start, length = since_midnight(starts_at.time()), timedelta(minutes=duration)
+    # Compared as times of day, before any date arithmetic: a start late on the calendar's
+    # last day (9999-12-31) has no end to compute, and one within hours ends the same day.
+    if start < since_midnight(opens) or start + length > since_midnight(closes):
         raise BookingRefused(
             f"Outside clinic hours ({opens:%H:%M}–{closes:%H:%M}): the appointment must "
             f"start and end within them."
         )
+    ends_at = starts_at + length
     if starts_at <= clinic_now():
         raise BookingRefused("That time has already passed.")
     clash = db.session.scalar(
