@@ -8,7 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Length
 from app.auth.permissions import permission_required
 from app.extensions import db
 from app.models import PetType, Specialty
-from app.reference.services import DuplicateName, add_named, list_named
+from app.reference.services import add_named, list_named
 from app.validation import printable, strip
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
@@ -34,7 +34,7 @@ def index():
             model, label = KINDS[kind]
             try:
                 row = add_named(model, form.name.data)
-            except DuplicateName as error:
+            except ValueError as error:  # DuplicateName, or too long once lower-cased ("İ")
                 form.name.errors.append(str(error))
                 break
             db.session.commit()
