@@ -21,6 +21,34 @@ def database_url(tmp_path_factory):
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'petclinic-test.db'}"
 
 
+@contextlib.contextmanager
+def empty_database(database_url, directory, suffix):
+    """A new, empty database beside the test one: a SQLite file, or a PostgreSQL database."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{directory / f'{suffix}.db'}"
+        return
+    name = f"{url.database}_{suffix}"
+    # No pool: a pooled admin connection would not outlive a test that restarts the server.
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def empty_database_url(database_url, tmp_path):
+    """A database of its own, empty: a SQLite file, or a new PostgreSQL database."""
+    with empty_database(database_url, tmp_path, "migrations") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     """The application, configured for tests, with the schema built from the models."""

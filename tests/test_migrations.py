@@ -7,24 +7,6 @@ from app import create_app
 from app.extensions import db
 
 
-@pytest.fixture
-def empty_database_url(database_url, tmp_path):
-    """A database of its own, empty: a SQLite file, or a new PostgreSQL database."""
-    url = sa.make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    name = f"{url.database}_migrations"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
 def table_names(app):
     """The tables the database has now."""
     with app.app_context():
