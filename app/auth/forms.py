@@ -1,7 +1,7 @@
 """Sign-in and account forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.appointments.forms import vet_choices
@@ -21,7 +21,7 @@ class UserForm(FlaskForm):
     """An administrator's view of an account: role, linked vet, active, new password."""
 
     username = StringField("Username", filters=[strip], validators=[DataRequired(), Length(max=80), printable])
-    role = SelectField("Role", choices=[(r.value, r.value.capitalize()) for r in Role])
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.value.capitalize()) for r in Role])
     vet_id = SelectField("Vet (for vet accounts)", coerce=int, validators=[Optional()])
     active = BooleanField("Active", default=True)
     password = PasswordField("New password", validators=[Optional(), Length(max=200)])
