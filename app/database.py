@@ -120,6 +120,11 @@ def _log_slow_statements(engine, slow_query_ms):
 
     @sa.event.listens_for(engine, "handle_error")
     def on_error(context):
-        started = context.connection.info.get("query_started") if context.connection else None
+        try:
+            started = context.connection.info.get("query_started") if context.connection else None
+        except NotImplementedError:
+            # The connection that first sets up the dialect has no info (and no timings).
+            # Raising here would turn a connection lost at that moment into a 500, not a 503.
+            return
         if started:
             started.pop()

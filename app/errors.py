@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from flask import g, jsonify, make_response, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -42,9 +42,14 @@ def render_error(status, title, detail):
         response.status_code = status
         response.mimetype = "application/problem+json"
         return response
-    page = render_template(
-        "errors/error.html", status=status, title=title, detail=detail, request_id=request_id()
-    )
+    context = {"status": status, "title": title, "detail": detail, "request_id": request_id()}
+    try:
+        page = render_template("errors/error.html", **context)
+    except Exception as failure:
+        # The layout can need the database (the signed-in user in the navigation bar), which
+        # may be the very thing that failed: fall back to a page that needs Jinja alone.
+        logger.warning("plain error page [request %s]: %s", request_id(), failure)
+        page = current_app.jinja_env.get_template("errors/plain.html").render(**context)
     return make_response(page, status)
 
 
