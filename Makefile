@@ -25,7 +25,17 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## run: set up, migrate, seed the demo clinic (first time only), start the development server
-run: install
+# The development server speaks plain HTTP: cookies without Secure, and a secret key of its
+# own, made once, because the app refuses to run on the development default.
+SECRET_KEY_FILE := instance/secret_key
+
+$(SECRET_KEY_FILE): | $(BIN)/python
+	@mkdir -p $(dir $@)
+	@(umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@)
+
+run: export SECRET_KEY ?= $(shell cat $(SECRET_KEY_FILE) 2>/dev/null)
+run: export SESSION_COOKIE_SECURE ?= false
+run: install $(SECRET_KEY_FILE)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

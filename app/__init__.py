@@ -27,6 +27,7 @@ def create_app(config=None):
 
     register_logging(app)
     register_extensions(app)
+    register_operations(app)
     register_auth(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -115,3 +116,10 @@ def register_commands(app):
 
     app.cli.add_command(seed)
     app.cli.add_command(users)
+
+
+def register_operations(app):
+    """Production checks and operations: secret key, proxy, security headers, health endpoints."""
+    from app.ops import register
+
+    register(app)

@@ -43,6 +43,8 @@ def engine_options(url):
         # Wait for a competing writer instead of failing at once ("database is locked").
         options["connect_args"] = {"timeout": _env_int("SQLITE_BUSY_TIMEOUT", 15)}
     else:
+        # An unreachable database host must fail a request fast, not hang a worker.
+        options["connect_args"] = {"connect_timeout": _env_int("DB_CONNECT_TIMEOUT", 5)}
         options.update(
             pool_size=_env_int("DB_POOL_SIZE", 5),
             max_overflow=_env_int("DB_MAX_OVERFLOW", 10),
@@ -72,4 +74,12 @@ def from_environment():
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15),
         "BOOTSTRAP_SERVE_LOCAL": True,
+        # Production settings (app/ops/security.py; README, "Deploying").
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PROXY_FIX": {
+            hops: _env_int(f"PROXY_FIX_{hops.upper()}", 0)
+            for hops in ("x_for", "x_proto", "x_host", "x_port", "x_prefix")
+        },
     }
