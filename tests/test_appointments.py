@@ -114,6 +114,7 @@ def test_a_cancelled_appointment_frees_its_slot(client, dbs, clinic):
         ({"minutes": 10}, "Between 15 and 240 minutes."),
         ({"minutes": 241}, "Between 15 and 240 minutes."),
         ({"minutes": "half an hour"}, "Not a valid integer value."),
+        ({"minutes": "9" * 400}, "Between 15 and 240 minutes."),  # overflowed a float: a 500
         ({"reason": ""}, "This field is required."),
         ({"at": "25:00"}, "Not a valid time value."),
         ({"vet": "gone"}, "Not a valid choice."),
@@ -365,6 +366,17 @@ def test_a_follow_up_clashing_with_another_booking_is_not_booked_but_the_visit_i
     with dbs() as session:
         assert session.scalar(sa.select(sa.func.count(Visit.id))) == 1
         assert session.scalar(sa.select(sa.func.count(Appointment.id))) == 2
+
+
+def test_a_follow_up_of_an_enormous_duration_is_reported_and_the_visit_kept(client, dbs, clinic):
+    appointment_id = checked_in(client, dbs, clinic)
+    data = {"description": "Done.", "follow_up": "y", "follow_up_vet_id": clinic["carter"],
+            "follow_up_date": (clinic["day"] + timedelta(days=7)).isoformat(),
+            "follow_up_time": "09:00", "follow_up_minutes": "9" * 400}
+    page = client.post(f"/appointments/{appointment_id}/complete", data=data,
+                       follow_redirects=True).get_data(as_text=True)
+    assert "The follow-up was NOT booked." in page and "Between 15 and 240 minutes." in page
+    assert [row[3] for row in appointments(dbs)] == ["completed"]
 
 
 def test_a_follow_up_without_a_date_is_reported(client, dbs, clinic):

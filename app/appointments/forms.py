@@ -12,14 +12,33 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.extensions import db
 from app.models import Vet
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.validation import printable, strip
 
-DURATION_RULE = NumberRange(
+
+class WholeNumberRange(NumberRange):
+    """NumberRange for whole numbers of any size."""
+
+    def __call__(self, form, field):
+        # NumberRange tests for NaN through a float, and a number of 309 digits or more
+        # overflows one (OverflowError, a 500): compare integers as integers first.
+        if isinstance(field.data, int) and not self.min <= field.data <= self.max:
+            raise ValidationError(self.message)
+        super().__call__(form, field)
+
+
+DURATION_RULE = WholeNumberRange(
     MIN_DURATION, MAX_DURATION, f"Between {MIN_DURATION} and {MAX_DURATION} minutes."
 )
 
