@@ -61,6 +61,7 @@ def register_extensions(app):
 def register_blueprints(app):
     """Attach each feature's blueprint, numbers in their URLs read as database ids."""
     from app import routing
+    from app.api import init_api
     from app.appointments.routes import bp as appointments_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
@@ -84,6 +85,7 @@ def register_blueprints(app):
         reference_bp,
     ):
         app.register_blueprint(blueprint)
+    init_api(app)  # the JSON API under API_PREFIX (app/api)
 
 
 def register_auth(app):

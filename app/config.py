@@ -74,6 +74,14 @@ def from_environment():
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15),
         "BOOTSTRAP_SERVE_LOCAL": True,
+        # The JSON API (app/api; README, "JSON API").
+        "API_PREFIX": os.environ.get("API_PREFIX", "/api"),
+        "API_AUTH_ENABLED": _env_bool("API_AUTH_ENABLED", True),
+        "API_CORS_ORIGINS": [
+            origin.strip()
+            for origin in os.environ.get("API_CORS_ORIGINS", "").split(",")
+            if origin.strip()
+        ],
         # Production settings (app/ops/security.py; README, "Deploying").
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -34,6 +34,10 @@ def wants_json():
 
 def render_error(status, title, detail):
     """Render an error as a page or as an RFC 9457 problem document."""
+    from app.api.errors import is_api_request, problem  # the API's own format (its contract's)
+
+    if is_api_request():
+        return problem(status, title, detail)
     if wants_json():
         body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
         if status >= 500:

@@ -39,3 +39,19 @@ def format_phone(value):
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)
+
+
+def national_digits(value):
+    """A stored number as digits only (6085551023) when it is in the clinic's region, else E.164.
+
+    For clients that accept digits only, as the Spring PetClinic REST contract does.
+    """
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, current_app.config["PHONE_REGION"])
+    except phonenumbers.NumberParseException:
+        return value
+    if phonenumbers.region_code_for_number(number) != current_app.config["PHONE_REGION"]:
+        return value
+    return phonenumbers.national_significant_number(number)

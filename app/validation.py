@@ -1,4 +1,8 @@
-"""Field rules shared by the forms of several features."""
+"""Field rules shared by the forms of several features and by the JSON API.
+
+Each rule is a plain function returning what is wrong (or None), so the WTForms validators
+below and the API's marshmallow schemas apply the very same rule.
+"""
 
 from datetime import timedelta
 
@@ -16,6 +20,28 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def has_control_characters(text):
+    """Whether text holds control characters other than tab and line breaks."""
+    return any(not ch.isprintable() for ch in text if ch not in "\n\r\t")
+
+
+def birth_date_problem(day):
+    """Why a birth date is implausible (in the future or absurdly long ago), or None."""
+    today = clinic_today()
+    if day > today:
+        return "The birth date cannot be in the future."
+    if day < today - timedelta(days=365 * MAX_PET_AGE_YEARS):
+        return f"The birth date is more than {MAX_PET_AGE_YEARS} years ago."
+    return None
+
+
+def visit_date_problem(day):
+    """Why a visit cannot have this date (a visit is what happened, never ahead), or None."""
+    if day > clinic_today():
+        return "A visit cannot be in the future; book an appointment instead."
+    return None
+
+
 def telephone_number(form, field):
     """Accept a telephone number as people write it."""
     try:
@@ -28,14 +54,12 @@ def plausible_birth_date(form, field):
     """A birth date that is not in the future and not absurdly long ago."""
     if field.data is None:
         return
-    today = clinic_today()
-    if field.data > today:
-        raise ValidationError("The birth date cannot be in the future.")
-    if field.data < today - timedelta(days=365 * MAX_PET_AGE_YEARS):
-        raise ValidationError(f"The birth date is more than {MAX_PET_AGE_YEARS} years ago.")
+    problem = birth_date_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
 
 
 def printable(form, field):
     """Refuse control characters (they come from paste accidents or attacks, never from people)."""
-    if field.data and any(not ch.isprintable() for ch in field.data if ch not in "\n\r\t"):
+    if field.data and has_control_characters(field.data):
         raise ValidationError("Remove the control characters from this field.")

@@ -36,6 +36,10 @@ class BookingRefused(ValueError):
         self.field = field
 
 
+class SlotTaken(BookingRefused):
+    """The vet or the pet already has an appointment that overlaps the requested time."""
+
+
 class IllegalTransition(ValueError):
     """The appointment's status cannot move that way."""
 
@@ -109,7 +113,7 @@ def check_slot(vet, pet_id, starts_at, duration, exclude_id=None):
     )
     if clash is not None:
         who = clash.vet.full_name if clash.vet_id == vet.id else clash.pet.name
-        raise BookingRefused(
+        raise SlotTaken(
             f"{who} is already booked {clash.starts_at:%H:%M}–{clash.ends_at:%H:%M} "
             f"({clash.reason}). Choose another time."
         )
@@ -186,6 +190,19 @@ def record_visit(pet_id, day, description, vet_id=None):
     db.session.add(visit)
     db.session.flush()
     return visit
+
+
+def update_visit(visit, day, description):
+    """Correct a visit's date or description."""
+    visit.date, visit.description = day, description
+    db.session.flush()
+    return visit
+
+
+def delete_visit(visit):
+    """Delete a visit record (its appointment, if any, stays completed)."""
+    db.session.delete(visit)
+    db.session.flush()
 
 
 def appointment_options():

@@ -21,6 +21,7 @@ VET = RECEPTION | {"appointments.complete", "visits.record"}
 ADMIN = VET | {
     "owners.delete",
     "pets.delete",
+    "visits.delete",
     "vets.manage",
     "reference.manage",
     "users.manage",

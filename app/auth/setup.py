@@ -10,6 +10,11 @@ from app.errors import render_error, wants_json
 from app.extensions import login_manager
 
 
+# The JSON API answers 401 with WWW-Authenticate itself (app/api/auth.py), never a redirect
+# to the sign-in page; its OpenAPI document and docs page hold no clinic data.
+SELF_AUTHENTICATING_BLUEPRINTS = {"api", "api_docs"}
+
+
 def init_auth(app):
     """Configure Flask-Login and require a signed-in user for every non-public endpoint."""
     login_manager.init_app(app)
@@ -29,6 +34,8 @@ def init_auth(app):
     @app.before_request
     def require_sign_in():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if request.blueprint in SELF_AUTHENTICATING_BLUEPRINTS:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()

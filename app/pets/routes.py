@@ -7,7 +7,7 @@ from app.auth.permissions import permission_required
 from app.extensions import db
 from app.models import Owner, Pet
 from app.pets.forms import PetForm
-from app.pets.services import DuplicatePetName, add_pet, update_pet
+from app.pets.services import DuplicatePetName, add_pet, delete_pet, update_pet
 
 bp = Blueprint("pets", __name__, url_prefix="/owners/<int:owner_id>/pets")
 
@@ -60,7 +60,7 @@ def delete(owner_id, pet_id):
     """Delete a pet with its appointments and visits."""
     pet = owner_pet_or_404(owner_id, pet_id)
     name = pet.name
-    db.session.delete(pet)
+    delete_pet(pet)
     db.session.commit()
     flash(f"Pet {name} and its records were deleted.", "success")
     return redirect(url_for("owners.detail", owner_id=owner_id))

@@ -61,3 +61,9 @@ def update_pet(pet, name, birth_date, type_id):
     with _unique_name_guard(name):
         pet.name, pet.birth_date, pet.type_id = name, birth_date, type_id
     return pet
+
+
+def delete_pet(pet):
+    """Delete a pet; its appointments and visits go with it (ORM and ON DELETE CASCADE)."""
+    db.session.delete(pet)
+    db.session.flush()

@@ -10,12 +10,30 @@ class DuplicateName(ValueError):
     """A pet type or specialty of that name exists already."""
 
 
-def add_named(model, name):
-    """Add a row of a name-only model (PetType, Specialty); names are kept lower-case."""
+class NameInUse(ValueError):
+    """A pet type still has pets, so it cannot be deleted."""
+
+
+def clean_name(name):
+    """A name as stored: single spaces, lower case; ValueError when empty or too long."""
     name = " ".join(name.split()).lower()
     if not name or len(name) > 80:
         raise ValueError("A name needs 1 to 80 characters.")
-    if db.session.scalar(sa.select(model.id).where(model.name == name)) is not None:
+    return name
+
+
+def _name_taken(model, name, exclude_id=None):
+    """Whether another row of the model has this (clean) name."""
+    query = sa.select(model.id).where(model.name == name)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def add_named(model, name):
+    """Add a row of a name-only model (PetType, Specialty); names are kept lower-case."""
+    name = clean_name(name)
+    if _name_taken(model, name):
         raise DuplicateName(f"{name!r} exists already.")
     row = model(name=name)
     try:
@@ -24,6 +42,31 @@ def add_named(model, name):
     except IntegrityError:
         raise DuplicateName(f"{name!r} exists already.") from None
     return row
+
+
+def rename_named(row, name):
+    """Rename a pet type or specialty; DuplicateName when another row has the name."""
+    name = clean_name(name)
+    if _name_taken(type(row), name, exclude_id=row.id):
+        raise DuplicateName(f"{name!r} exists already.")
+    try:
+        with db.session.begin_nested():
+            row.name = name
+    except IntegrityError:
+        raise DuplicateName(f"{name!r} exists already.") from None
+    return row
+
+
+def delete_named(row):
+    """Delete a pet type or specialty; NameInUse when rows still refer to it (ON DELETE RESTRICT).
+
+    A specialty goes from the vets that had it (its association rows cascade).
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.delete(row)
+    except IntegrityError:
+        raise NameInUse(f"{row.name!r} is still in use and cannot be deleted.") from None
 
 
 def list_named(model):

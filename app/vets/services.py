@@ -37,6 +37,20 @@ def specialties_by_ids(ids):
     return sorted(found, key=lambda s: s.name)
 
 
+def specialties_by_names(names):
+    """The specialties with these names (as stored: lower case); unknown names raise ValueError."""
+    wanted = {" ".join(name.split()).lower() for name in names}
+    found = (
+        db.session.scalars(sa.select(Specialty).where(Specialty.name.in_(wanted))).all()
+        if wanted
+        else []
+    )
+    missing = wanted - {s.name for s in found}
+    if missing:
+        raise ValueError(f"Unknown specialty: {', '.join(sorted(missing))}.")
+    return sorted(found, key=lambda s: s.name)
+
+
 def create_vet(first_name, last_name, specialty_ids=(), active=True):
     """Add a vet."""
     vet = Vet(first_name=first_name, last_name=last_name, active=active)

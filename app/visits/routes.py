@@ -10,6 +10,7 @@ from app.appointments.services import pet_with_owner, record_visit
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Visit
+from app.validation import visit_date_problem
 
 bp = Blueprint("visits", __name__, url_prefix="/owners/<int:owner_id>/pets/<int:pet_id>/visits")
 
@@ -21,8 +22,9 @@ def new(owner_id, pet_id):
     pet = pet_with_owner(owner_id, pet_id) or abort(404)
     form = VisitForm()
     if form.validate_on_submit():
-        if form.date.data > clinic_today():
-            form.date.errors.append("A visit cannot be in the future; book an appointment instead.")
+        problem = visit_date_problem(form.date.data)
+        if problem:
+            form.date.errors.append(problem)
         else:
             record_visit(pet.id, form.date.data, form.description.data, form.vet_id.data or None)
             db.session.commit()

@@ -1,0 +1,130 @@
+"""Field types and rules of the API's schemas, each built on the clinic's own rule."""
+
+from zoneinfo import ZoneInfo
+
+import marshmallow as ma
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+
+from app.phone import InvalidPhoneNumber, national_digits, normalise_phone
+from app.validation import birth_date_problem, has_control_characters, visit_date_problem
+
+INT32_MAX = 2**31 - 1
+
+# The contract's name rule: letters, in up to three parts joined by a space, ' or -; a last
+# name may end in a dot. The contract spells "a letter" \p{L}, which Python's re (and so
+# openapi-spec-validator and schemathesis) cannot read; [^\W\d_] is the same class in re.
+_LETTER = r"[^\W\d_]"
+FIRST_NAME_PATTERN = rf"^{_LETTER}+([ '-]{_LETTER}+){{0,2}}$"
+LAST_NAME_PATTERN = rf"^{_LETTER}+([ '-]{_LETTER}+){{0,2}}\.?$"
+NAME_RULE = (
+    "Letters of any language (the contract's \\p{L}), in up to three parts joined by a "
+    "space, ' or -."
+)
+
+
+def raise_problem(problem):
+    """Raise a marshmallow ValidationError when a clinic rule found a problem."""
+    if problem:
+        raise ma.ValidationError(problem)
+
+
+def Id(**kwargs):  # noqa: N802 (a field factory, used like a field class)
+    """An id: a JSON integer from 0 to 2^31-1 (the contract's int32, minimum 0)."""
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(0, INT32_MAX), **kwargs)
+
+
+class Text(ma.fields.String):
+    """A string, trimmed, without control characters (which no person types)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if has_control_characters(text):
+            raise ma.ValidationError("Remove the control characters.")
+        return text
+
+
+def name_field(pattern, **kwargs):
+    """A first or last name under the contract's rule: 1 to 30 letters in up to three parts."""
+    return Text(
+        validate=[
+            ma.validate.Length(1, 30),
+            ma.validate.Regexp(
+                pattern, error="Use letters, in up to three parts joined by a space, ' or -."
+            ),
+        ],
+        metadata={"description": NAME_RULE},
+        **kwargs,
+    )
+
+
+def first_name(**kwargs):
+    """A first name (contract pattern)."""
+    return name_field(FIRST_NAME_PATTERN, **kwargs)
+
+
+def last_name(**kwargs):
+    """A last name (contract pattern; may end in a dot)."""
+    return name_field(LAST_NAME_PATTERN, **kwargs)
+
+
+def telephone_rule(value):
+    """The clinic's telephone rule (app.phone): a real number, as people write it."""
+    try:
+        normalise_phone(value)
+    except InvalidPhoneNumber as error:
+        raise ma.ValidationError(str(error)) from None
+
+
+def email_rule(value):
+    """The same e-mail check as the owner form's (email-validator, no DNS look-up)."""
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ma.ValidationError(str(error)) from None
+
+
+class Telephone(ma.fields.String):
+    """Shown as digits (the contract's pattern) for numbers of the clinic's region."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return national_digits(value) if value else value
+
+
+def birth_date_rule(day):
+    """The clinic's birth-date rule (not in the future, not absurdly old)."""
+    raise_problem(birth_date_problem(day))
+
+
+def visit_date_rule(day):
+    """The clinic's visit-date rule (not in the future)."""
+    raise_problem(visit_date_problem(day))
+
+
+def calendar_day_rule(day):
+    """A day the calendar arithmetic can handle (the day after it must exist too)."""
+    if not 1 < day.year < 9999:
+        raise ma.ValidationError("Not a day the clinic has.")
+
+
+def clinic_zone():
+    """The clinic's time zone."""
+    return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+
+
+class ClinicDateTime(ma.fields.DateTime):
+    """A wall-clock time at the clinic: shown with its UTC offset, read with or without one."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.replace(tzinfo=clinic_zone()).isoformat() if value is not None else None
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(clinic_zone()).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            raise ma.ValidationError("Not a time the clinic can book.") from None
+        if not 1 < moment.year < 9999:
+            raise ma.ValidationError("Not a time the clinic can book.")
+        return moment

@@ -1,0 +1,122 @@
+"""Owners: list (by last name), a page of them, add, get, update, delete."""
+
+import math
+
+from flask import url_for
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.api.auth import requires
+from app.api.blueprint import LOCATION, bp
+from app.api.schemas import (
+    OwnerFieldsSchema,
+    OwnerPageQuerySchema,
+    OwnerPageSchema,
+    OwnerSchema,
+    OwnerSearchSchema,
+)
+from app.extensions import db
+from app.models import Owner, Pet
+from app.owners.services import delete_owner, register_owner, search_owners, update_owner
+
+# What an owner is shown with: pets, their types and visits, in two statements whatever the
+# number of owners (one selectin for pets joined to their types, one for visits).
+WITH_PETS = selectinload(Owner.pets).options(joinedload(Pet.type), selectinload(Pet.visits))
+OWNER_ID = "<int(max=2147483647):owner_id>"
+
+
+def owner_or_404(owner_id, fresh=False):
+    """The owner with pets and visits loaded; 404 when there is none."""
+    return db.get_or_404(
+        Owner,
+        owner_id,
+        options=[WITH_PETS],
+        populate_existing=fresh,
+        description=f"There is no owner with id {owner_id}.",
+    )
+
+
+def owner_details(fields, owner=None):
+    """The service's owner details from a request; an absent e-mail keeps the stored one."""
+    details = dict(fields)
+    details.setdefault("email", owner.email if owner is not None else None)
+    return details
+
+
+def page_of(query, args):
+    """A zero-based page of a select, as the contract's page object."""
+    page = db.paginate(query, page=args["page"] + 1, per_page=args["size"], error_out=False)
+    return {
+        "content": page.items,
+        "page": args["page"],
+        "size": args["size"],
+        "total_elements": page.total,
+        "total_pages": math.ceil(page.total / args["size"]),
+    }
+
+
+@bp.route("/owners", methods=["GET"], tags=["owners"])
+@requires("owners.view")
+@bp.arguments(OwnerSearchSchema, location="query")
+@bp.response(200, OwnerSchema(many=True))
+def list_owners(args):
+    """Lists pet owners.
+
+    Owners whose last name starts with ?lastName= (ignoring case), all of them when it is
+    absent, with pets and visits. No match is an empty list (200).
+    """
+    return db.session.scalars(search_owners(args["last_name"]).options(WITH_PETS)).all()
+
+
+@bp.route("/v2/owners", methods=["GET"], tags=["owner-v2"])
+@requires("owners.view")
+@bp.arguments(OwnerPageQuerySchema, location="query")
+@bp.response(200, OwnerPageSchema)
+def list_owners_page(args):
+    """Lists pet owners with pagination (zero-based ?page=, ?size= up to 100)."""
+    return page_of(search_owners(args["last_name"]).options(WITH_PETS), args)
+
+
+@bp.route("/owners", methods=["POST"], tags=["owners"])
+@requires("owners.edit")
+@bp.arguments(OwnerFieldsSchema)
+@bp.response(201, OwnerSchema, headers=LOCATION)
+def add_owner(fields):
+    """Adds a pet owner."""
+    owner, _, _ = register_owner(owner_details(fields))
+    db.session.commit()
+    location = url_for("api.get_owner", owner_id=owner.id)
+    return owner_or_404(owner.id, fresh=True), 201, {"Location": location}
+
+
+@bp.route(f"/owners/{OWNER_ID}", methods=["GET"], tags=["owners"])
+@requires("owners.view")
+@bp.response(200, OwnerSchema)
+@bp.errors(404)
+def get_owner(owner_id):
+    """Gets a pet owner by id, with pets and visits."""
+    return owner_or_404(owner_id)
+
+
+@bp.route(f"/owners/{OWNER_ID}", methods=["PUT"], tags=["owners"])
+@requires("owners.edit")
+@bp.arguments(OwnerFieldsSchema)
+@bp.response(200, OwnerSchema)
+@bp.errors(404)
+def update_owner_details(fields, owner_id):
+    """Updates a pet owner's details."""
+    owner = owner_or_404(owner_id)
+    update_owner(owner, owner_details(fields, owner))
+    db.session.commit()
+    return owner
+
+
+@bp.route(f"/owners/{OWNER_ID}", methods=["DELETE"], tags=["owners"])
+@requires("owners.delete")
+@bp.response(200, OwnerSchema)
+@bp.errors(404)
+def delete_owner_by_id(owner_id):
+    """Deletes an owner with their pets, appointments and visits; returns what was deleted."""
+    owner = owner_or_404(owner_id)
+    delete_owner(owner)
+    db.session.commit()
+    return owner

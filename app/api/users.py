@@ -1,0 +1,55 @@
+"""Staff accounts: create one (the contract's /users), and read one back."""
+
+from flask import abort, url_for
+
+from app.api.auth import requires
+from app.api.blueprint import LOCATION, bp
+from app.api.schemas import NewUserSchema, UserSchema
+from app.auth.services import create_user, find_user
+from app.extensions import db
+from app.models import Role
+
+USERNAME = "<string(maxlength=80):username>"
+
+
+def role_from(name):
+    """Our role for a role name: admin, vet or reception (any case, an optional ROLE_ prefix)."""
+    name = name.strip().lower().removeprefix("role_")
+    if name not in {role.value for role in Role}:
+        abort(400, description=f"roles: unknown role {name!r}; use admin, vet or reception.")
+    return Role(name)
+
+
+def user_body(user):
+    """An account as the contract shows one, without its password."""
+    return {
+        "username": user.username,
+        "enabled": user.active,
+        "roles": [{"name": user.role.value}],
+        "vet_id": user.vet_id,
+    }
+
+
+@bp.route("/users", methods=["POST"], tags=["users"])
+@requires("users.manage")
+@bp.arguments(NewUserSchema)
+@bp.response(201, UserSchema, headers=LOCATION)
+def add_user(fields):
+    """Creates a staff account with exactly one role (passwords: 10 characters or more)."""
+    role = role_from(fields["roles"][0]["name"])
+    user = create_user(fields["username"], fields["password"], role, fields["vet_id"])
+    user.active = fields["enabled"]
+    db.session.commit()
+    return user_body(user), 201, {"Location": url_for("api.get_user", username=user.username)}
+
+
+@bp.route(f"/users/{USERNAME}", methods=["GET"], tags=["users"])
+@requires("users.manage")
+@bp.response(200, UserSchema)
+@bp.errors(404)
+def get_user(username):
+    """Gets a staff account by username."""
+    user = find_user(username)
+    if user is None:
+        abort(404, description="There is no account with that username.")
+    return user_body(user)
