@@ -1,4 +1,20 @@
-"""Helpers for any form."""
+"""The base of the pages' forms, and helpers for any form."""
+
+from flask import has_request_context, request
+from flask_wtf import FlaskForm
+
+
+class PageForm(FlaskForm):
+    """A form of the web pages: it reads what a browser posts, never a JSON body."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            # Flask-WTF also fills a form from a JSON body, which may be a number, a list or
+            # nested objects that no field expects (a TypeError, so a 500). Form data passed
+            # in explicitly (a MultiDict: query strings, CSV rows) is used as it is.
+            if has_request_context() and request.is_json and not hasattr(formdata, "getlist"):
+                return None
+            return super().wrap_formdata(form, formdata)
 
 
 def error_summary(form):

@@ -83,6 +83,21 @@ def test_an_id_no_database_can_hold_is_a_404(client, path):
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["1", "[1, 2]", '"Smith"', "null", '{"first_name": 5, "last_name": ["a", "b"]}',
+     '{"first_name": {"nested": 1}, "last_name": "Smith", "address": "1 Main St.",'
+     ' "city": "Madison", "telephone": "608 555 1023"}'],
+)
+def test_a_page_form_posted_as_json_is_refused_like_an_empty_form(client, dbs, body):
+    # Flask-WTF fills forms from JSON bodies too, and a JSON number, list or nested object
+    # broke the fields (TypeError, a 500). Pages read form posts only.
+    response = client.post("/owners/new", data=body, content_type="application/json")
+    assert response.status_code == 200 and "This field is required." in response.text
+    with dbs() as session:
+        assert session.scalar(sa.select(sa.func.count(Owner.id))) == 0
+
+
 def test_unknown_page_is_a_json_problem_for_api_clients(client):
     response = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert response.status_code == 404

@@ -1,7 +1,6 @@
 """Appointment and visit forms."""
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from wtforms.validators import (
 )
 
 from app.extensions import db
+from app.forms import PageForm
 from app.models import Vet
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.validation import printable, strip
@@ -51,7 +51,7 @@ def vet_choices(active_only=True, include_id=None):
     return [(vet_id, f"{first} {last}") for vet_id, first, last in db.session.execute(query)]
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(PageForm):
     """Book or reschedule: vet, date, start time, duration, reason."""
 
     vet_id = SelectField("Vet", coerce=int, validators=[InputRequired("Choose a vet.")])
@@ -70,7 +70,7 @@ class AppointmentForm(FlaskForm):
         self.vet_id.choices = vet_choices(include_id=current_vet_id)
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(PageForm):
     """Complete an appointment: what happened, and optionally a follow-up booking."""
 
     description = TextAreaField(
@@ -110,7 +110,7 @@ class CompleteForm(FlaskForm):
         return " ".join(problems) or None
 
 
-class VisitForm(FlaskForm):
+class VisitForm(PageForm):
     """Record a walk-in or historical visit."""
 
     date = DateField("Date", validators=[InputRequired("Enter a date.")])

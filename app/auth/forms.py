@@ -1,15 +1,15 @@
 """Sign-in and account forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.appointments.forms import vet_choices
+from app.forms import PageForm
 from app.models import Role
 from app.validation import printable, strip
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PageForm):
     """Username and password."""
 
     username = StringField("Username", filters=[strip], validators=[DataRequired(), Length(max=80), printable])
@@ -17,7 +17,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class UserForm(FlaskForm):
+class UserForm(PageForm):
     """An administrator's view of an account: role, linked vet, active, new password."""
 
     username = StringField("Username", filters=[strip], validators=[DataRequired(), Length(max=80), printable])

@@ -1,13 +1,13 @@
 """Owner forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SearchField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from app.forms import PageForm
 from app.validation import printable, strip, telephone_number
 
 
-class OwnerForm(FlaskForm):
+class OwnerForm(PageForm):
     """An owner's name and contact details."""
 
     first_name = StringField(
@@ -34,7 +34,7 @@ class OwnerForm(FlaskForm):
     submit = SubmitField("Save owner")
 
 
-class FindOwnersForm(FlaskForm):
+class FindOwnersForm(PageForm):
     """Search owners by the start of their last name."""
 
     class Meta:

@@ -1,11 +1,11 @@
 """Pet forms."""
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.extensions import db
+from app.forms import PageForm
 from app.models import PetType
 from app.validation import plausible_birth_date, printable, strip
 
@@ -16,7 +16,7 @@ def pet_type_choices():
     return [(type_id, name) for type_id, name in rows]
 
 
-class PetForm(FlaskForm):
+class PetForm(PageForm):
     """Add or edit a pet."""
 
     name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=30), printable])

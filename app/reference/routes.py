@@ -1,12 +1,12 @@
 """Pet types and specialties, for administrators."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from app.auth.permissions import permission_required
 from app.extensions import db
+from app.forms import PageForm
 from app.models import PetType, Specialty
 from app.reference.services import add_named, list_named
 from app.validation import printable, strip
@@ -16,7 +16,7 @@ bp = Blueprint("reference", __name__, url_prefix="/reference")
 KINDS = {"pettype": (PetType, "Pet type"), "specialty": (Specialty, "Specialty")}
 
 
-class NameForm(FlaskForm):
+class NameForm(PageForm):
     """Add a pet type or a specialty."""
 
     kind = HiddenField(validators=[AnyOf(list(KINDS))])

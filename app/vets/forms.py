@@ -1,16 +1,16 @@
 """Vet forms."""
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import db
+from app.forms import PageForm
 from app.models import Specialty
 from app.validation import printable, strip
 
 
-class VetForm(FlaskForm):
+class VetForm(PageForm):
     """A vet's names, specialties, and whether they take bookings."""
 
     first_name = StringField(
