@@ -66,6 +66,8 @@ def from_environment():
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "SQLALCHEMY_ECHO": _env_bool("SQL_ECHO", False),
         "SLOW_QUERY_MS": _env_int("SLOW_QUERY_MS", 200),
+        # Benchmarks only: each response's SQL statement count in X-SQL-Statements (app/ops).
+        "SQL_STATEMENT_HEADER": _env_bool("SQL_STATEMENT_HEADER", False),
         "CLINIC_TIMEZONE": os.environ.get("CLINIC_TIMEZONE", "America/Chicago"),
         "CLINIC_OPENS": _env_time("CLINIC_OPENS", time(8, 0)),
         "CLINIC_CLOSES": _env_time("CLINIC_CLOSES", time(18, 0)),

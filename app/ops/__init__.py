@@ -1,7 +1,8 @@
 """Operations: what running PetClinic in production needs, installed by create_app."""
 
 from app.errors import request_id
-from app.ops import database_faults, health, security
+from app.extensions import db
+from app.ops import database_faults, health, security, statements
 
 
 def register(app):
@@ -15,6 +16,9 @@ def register(app):
     app.after_request(tag_with_request_id)
     app.teardown_appcontext(database_faults.close_session)
     app.register_blueprint(health.bp)
+    if app.config.get("SQL_STATEMENT_HEADER"):
+        with app.app_context():
+            statements.count_statements(app, db.engine)
 
 
 def tag_with_request_id(response):
