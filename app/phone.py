@@ -1,5 +1,7 @@
 """Telephone numbers: accepted as people write them, stored as E.164, shown nationally."""
 
+import functools
+
 import phonenumbers
 from flask import current_app
 
@@ -28,7 +30,14 @@ def format_phone(value):
     """Show a stored E.164 number the way people write it in the clinic's region."""
     if not value:
         return ""
-    region = current_app.config["PHONE_REGION"]
+    return _format_phone(value, current_app.config["PHONE_REGION"])
+
+
+# Parsing and formatting a number costs more than the rest of its table row, and the same
+# numbers come back all day: the day sheet is reloaded, owners are looked up again.
+@functools.lru_cache(maxsize=8192)
+def _format_phone(value, region):
+    """format_phone's work for one number and region, remembered."""
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:

@@ -201,7 +201,26 @@ def test_the_day_sheet_statements_do_not_grow_with_appointments(client, dbs, cli
         booked(client, clinic, at=f"{hour:02d}:00", pet="max", vet="carter")
     statements.reset()
     client.get(url)
-    assert statements.count == few <= 3  # signed-in user, appointments, vets
+    assert statements.count == few <= 4  # signed-in user, vets counted, a page of vets, appointments
+
+
+def test_the_day_sheet_shows_a_page_of_vets_at_a_time(app, client, dbs, clinic):
+    with dbs() as session:
+        for n in range(app.config["PAGE_SIZE"]):
+            f.vet(session, first_name="Zoe", last_name=f"Zimmer {n:02d}")
+        session.commit()
+    booked(client, clinic, vet="leary", reason="limping")
+    booked(client, clinic, vet="carter", at="11:00", reason="old timer's")
+    with dbs() as session:
+        session.get(Vet, clinic["carter"]).active = False  # booked, then stopped taking bookings
+        session.commit()
+    url = f"/appointments?date={clinic['day'].isoformat()}"
+    first = client.get(url).get_data(as_text=True)
+    second = client.get(f"{url}&page=2").get_data(as_text=True)
+    assert "James Carter" in first and "old timer&#39;s" in first  # inactive, but booked that day
+    assert "Helen Leary" in first and "limping" in first and "Zimmer 09" not in first
+    assert "Zimmer 09" in second and "Helen Leary" not in second and "limping" not in second
+    assert "page 1 of 2" in first and f"date={clinic['day'].isoformat()}&amp;page=2" in first
 
 
 def test_an_unreadable_day_is_a_404(client):

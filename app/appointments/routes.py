@@ -3,7 +3,7 @@ status changes, and completion with an optional follow-up."""
 
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from app.audit import trail_for
 from app.auth.permissions import can, permission_required
@@ -16,13 +16,14 @@ from app.appointments.services import (
     change_status,
     complete_appointment,
     day_sheet,
+    day_sheet_vets,
     pet_with_owner,
     reschedule,
 )
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus
-from app.vets.services import active_vets
+from app.pagination import page_number
 
 bp = Blueprint("appointments", __name__)
 
@@ -90,18 +91,21 @@ def day_from_args():
 @bp.get("/appointments")
 @permission_required("appointments.view")
 def day():
-    """The day sheet: every vet's appointments of one day."""
+    """The day sheet: every vet's appointments of one day, a page of vets at a time."""
     sheet_day = day_from_args()
-    appointments = day_sheet(sheet_day)
-    vets = active_vets()
-    by_vet = {vet.id: [] for vet in vets}
-    names = {vet.id: vet.full_name for vet in vets}
-    for appointment in appointments:
-        by_vet.setdefault(appointment.vet_id, []).append(appointment)
-        names.setdefault(appointment.vet_id, appointment.vet.full_name)
+    # A page of vets, not all of them: a clinic ten times the size has ten times the vets,
+    # and one page of all their appointments would grow with it.
+    page = db.paginate(
+        day_sheet_vets(sheet_day), page=page_number(), per_page=current_app.config["PAGE_SIZE"]
+    )
+    by_vet = {vet.id: [] for vet in page.items}
+    names = {vet.id: vet.full_name for vet in page.items}
+    for appointment in day_sheet(sheet_day, vet_ids=list(by_vet)):
+        by_vet[appointment.vet_id].append(appointment)
     return render_template(
         "appointments/day.html",
         day=sheet_day,
+        page=page,
         by_vet=by_vet,
         names=names,
         previous=sheet_day - timedelta(days=1),

@@ -222,8 +222,8 @@ def day_bounds(day):
     return start, start + timedelta(days=1)
 
 
-def day_sheet(day, vet_id=None):
-    """Every appointment of a day (optionally one vet's) with pet, owner and vet, in one query."""
+def day_sheet(day, vet_id=None, vet_ids=None):
+    """A day's appointments (of one vet or some, if asked) with pet, owner and vet, in one query."""
     start, end = day_bounds(day)
     query = (
         sa.select(Appointment)
@@ -234,7 +234,22 @@ def day_sheet(day, vet_id=None):
     )
     if vet_id is not None:
         query = query.where(Appointment.vet_id == vet_id)
+    if vet_ids is not None:
+        query = query.where(Appointment.vet_id.in_(vet_ids))
     return db.session.scalars(query).unique().all()
+
+
+def day_sheet_vets(day):
+    """A select of a day sheet's vets by name: all who take bookings, and any booked that day."""
+    start, end = day_bounds(day)
+    booked = sa.select(Appointment.vet_id).where(
+        Appointment.starts_at >= start, Appointment.starts_at < end
+    )
+    return (
+        sa.select(Vet)
+        .where(sa.or_(Vet.active, Vet.id.in_(booked)))
+        .order_by(Vet.last_name, Vet.first_name, Vet.id)
+    )
 
 
 def vet_schedule(vet_id, first_day, days=7):
