@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from openapi_spec_validator import validate
 
@@ -23,9 +24,9 @@ def test_the_document_is_valid_openapi_3(anonymous):
 
 
 def test_every_operation_of_the_contract_is_served_but_oops(anonymous):
-    contract = yaml.safe_load(CONTRACT.read_text()) if CONTRACT.exists() else None
-    if contract is None:  # the reference sits beside the checkout; the paths are known anyway
-        return
+    if not CONTRACT.exists():
+        pytest.skip("the reference contract sits in shared/, beside the checkout")
+    contract = yaml.safe_load(CONTRACT.read_text())
     ours = {
         (re.sub(r"\{[^}]+\}", "{}", path.removeprefix("/api")), method)
         for path, item in document(anonymous)["paths"].items()
