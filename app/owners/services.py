@@ -20,21 +20,22 @@ def last_name_starts_with(term):
     """Owners whose last name starts with ``term``, ignoring case; % _ and quotes are literal."""
     key = term.lower()
     last_name = sa.func.lower(Owner.last_name)
-    clause = last_name.startswith(key, autoescape=True)
     if db.session.get_bind().dialect.name == "sqlite":
         # SQLite's LIKE optimisation ignores expression indexes; a range on lower(last_name)
-        # uses ix_owners_last_name_lower (binary order, so the range is exact).
-        # PostgreSQL uses the same index for LIKE through text_pattern_ops.
-        clause = sa.and_(clause, last_name >= key, last_name < key[:-1] + chr(ord(key[-1]) + 1))
-    return clause
+        # uses ix_owners_last_name_lower, and in binary order the range is exactly the
+        # prefix, so no LIKE (which would call our Python lower() again for every match).
+        return sa.and_(last_name >= key, last_name < key[:-1] + chr(ord(key[-1]) + 1))
+    # PostgreSQL uses the same index for LIKE through text_pattern_ops.
+    return last_name.startswith(key, autoescape=True)
 
 
 def search_owners(term):
     """A select of owners matching the last-name prefix (all when empty), pets eager-loaded."""
+    # In the order of ix_owners_last_name_lower: SQLite reads one page of it, sorting nothing.
     query = (
         sa.select(Owner)
         .options(selectinload(Owner.pets))
-        .order_by(Owner.last_name, Owner.first_name, Owner.id)
+        .order_by(sa.func.lower(Owner.last_name), Owner.first_name, Owner.id)
     )
     if term:
         query = query.where(last_name_starts_with(term))
