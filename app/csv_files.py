@@ -1,0 +1,152 @@
+"""CSV files the commands read and write: their headers, strict reading, safe writing."""
+
+import contextlib
+import csv
+import typing
+
+import click
+
+# `flask import owners` reads and `flask export owners` writes this header: one row is an
+# owner and, optionally, one pet (README, "CSV files").
+OWNER_COLUMNS = (
+    "first_name",
+    "last_name",
+    "address",
+    "city",
+    "telephone",
+    "email",
+    "pet_name",
+    "pet_birth_date",
+    "pet_type",
+)
+PET_COLUMNS = ("pet_name", "pet_birth_date", "pet_type")
+
+# `flask export appointments`: one row per appointment.
+APPOINTMENT_COLUMNS = (
+    "id",
+    "starts_at",
+    "ends_at",
+    "duration_minutes",
+    "status",
+    "reason",
+    "vet_id",
+    "vet",
+    "pet_id",
+    "pet",
+    "pet_type",
+    "owner_id",
+    "owner",
+    "telephone",
+)
+
+# utf-8-sig also reads the byte-order mark that spreadsheet programs put first.
+ENCODING = "utf-8-sig"
+
+
+class CheckedTable(typing.NamedTuple):
+    """A CSV file whose encoding, syntax and header have been checked, and its row count."""
+
+    path: str
+    rows: int
+
+
+class CsvTable(click.Path):
+    """A CLI argument naming an existing UTF-8 CSV file with exactly the given columns."""
+
+    # The whole file is read once while the command line is parsed, before anything is
+    # written, so a bad byte or a broken quote on its last line stops an import before the
+    # first row.
+    def __init__(self, columns):
+        super().__init__(exists=True, dir_okay=False, readable=True)
+        self.columns = columns
+
+    def convert(self, value, param, ctx):
+        """Check the file; return a CheckedTable or fail with a clear message (exit 2)."""
+        if isinstance(value, CheckedTable):
+            return value
+        path = super().convert(value, param, ctx)
+        try:
+            return CheckedTable(path, _count_rows(path, self.columns))
+        except ValueError as problem:
+            self.fail(str(problem), param, ctx)
+
+
+def _count_rows(path, columns):
+    """The number of non-blank data rows; ValueError when the file is not what we read."""
+    try:
+        with _open_for_reading(path) as stream:
+            reader = csv.reader(stream, strict=True)
+            header = next(reader, None)
+            if header is None:
+                raise ValueError(f"{path} is empty; the first line must be the header.")
+            _check_header(path, header, columns)
+            rows = 0
+            for record in reader:
+                if any("\x00" in value for value in record):
+                    raise ValueError(
+                        f"{path} is not a CSV file: line {reader.line_num} has a NUL byte."
+                    )
+                rows += any(value.strip() for value in record)
+            return rows
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path} is not UTF-8 text (byte {error.object[error.start]:#04x} at offset "
+            f"{error.start}). Save it as 'CSV UTF-8' and try again."
+        ) from None
+    except csv.Error as error:
+        raise ValueError(f"{path} is not a CSV file: {error}.") from None
+
+
+def _check_header(path, header, columns):
+    """Refuse a header that misses, repeats or adds a column (any order is fine)."""
+    names = [name.strip().lower() for name in header]
+    missing = [name for name in columns if name not in names]
+    unknown = [name for name in names if name not in columns]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if missing or unknown or repeated:
+        problems = []
+        if missing:
+            problems.append(f"missing {', '.join(missing)}")
+        if unknown:
+            problems.append(f"unknown {', '.join(repr(name) for name in unknown)}")
+        if repeated:
+            problems.append(f"repeated {', '.join(repeated)}")
+        raise ValueError(
+            f"{path} does not have the expected header ({'; '.join(problems)}). "
+            f"The first line must name these columns: {','.join(columns)}"
+        )
+
+
+def table_rows(path):
+    """Yield (line number, values by column, problem) for each non-blank row of a checked file."""
+    # problem is set, and values None, when the row has the wrong number of fields.
+    with _open_for_reading(path) as stream:
+        reader = csv.reader(stream, strict=True)
+        header = [name.strip().lower() for name in next(reader)]
+        next_line = reader.line_num + 1
+        for record in reader:
+            # A quoted field may span lines: report the line the row starts on.
+            line, next_line = next_line, reader.line_num + 1
+            if not any(value.strip() for value in record):
+                continue
+            if len(record) != len(header):
+                problem = f"The row has {len(record)} fields; the header has {len(header)}."
+                yield line, None, problem
+            else:
+                yield line, dict(zip(header, record)), None
+
+
+def _open_for_reading(path):
+    """The file as text, read strictly as UTF-8."""
+    return open(path, encoding=ENCODING, errors="strict", newline="")
+
+
+@contextlib.contextmanager
+def csv_output(path, columns):
+    """A csv.DictWriter on a file (written whole or not at all) or, without a path, stdout."""
+    # atomic: the rows go to a temporary file renamed into place at the end, so a failed
+    # export never leaves a half-written file behind.
+    with click.open_file(path or "-", "w", encoding="utf-8", atomic=bool(path)) as stream:
+        writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        yield writer
