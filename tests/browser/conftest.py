@@ -1,0 +1,240 @@
+"""Browser tests: the real app under gunicorn on a fresh database, driven in Debian's Chromium.
+
+Playwright (pytest-playwright) drives /usr/bin/chromium; Playwright's own browser download
+is not used. Without Chromium the tests are skipped with a reason, except in CI (CI=true),
+where they fail: .ci/run installs Chromium first.
+"""
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from app.models import Owner
+from tests.conftest import empty_database
+from tests.test_deployment import REPO, flask, production_env, running_gunicorn
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+MISSING_CHROMIUM = (
+    f"Chromium not found at {CHROMIUM}: browser tests skipped; apt-get install chromium"
+)
+# This machine's network is closed: without these flags Chromium's own background
+# connections (updates, sync, safe browsing) are refused, many at a time.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# The demo accounts `flask seed demo` creates: (username, password) by role.
+ACCOUNTS = {
+    "admin": ("admin", "admin-demo-password"),
+    "reception": ("reception", "reception-demo-password"),
+    "vet": ("carter", "vet-demo-password"),
+}
+
+# 25 owners whose last names start with "Page": three pages of results at 10 a page.
+SEARCH_LAST_NAMES = ("Page", "Pageler", "Pages", "Paget", "Pagett")
+SEARCH_FIRST_NAMES = ("Alice", "Bruno", "Chen", "Dana", "Emil")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium():
+    """Debian's Chromium, or a skip that says how to get it (a failure under CI)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM}: CI must run the browser tests")
+        pytest.skip(MISSING_CHROMIUM)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium):
+    """Launch Debian's Chromium, headless, with no outbound connections of its own."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(chromium),
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+def add_search_owners(database_url):
+    """Insert the owners that the search flow pages through (one statement)."""
+    rows = [
+        {"first_name": first, "last_name": last, "address": f"{n} Paging Way",
+         "city": "Madison", "telephone": f"+1608555{2000 + n}"}
+        for n, (last, first) in enumerate(
+            (last, first) for last in SEARCH_LAST_NAMES for first in SEARCH_FIRST_NAMES
+        )
+    ]
+    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.insert(Owner), rows)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def clinic_database(database_url, tmp_path_factory):
+    """A fresh database built as an administrator does: `flask db upgrade`, `flask seed demo`."""
+    directory = tmp_path_factory.mktemp("browser")
+    with empty_database(database_url, directory, "browser") as url:
+        env = production_env(url)
+        flask(env, "db", "upgrade")
+        flask(env, "seed", "demo")
+        add_search_owners(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_server(clinic_database, tmp_path_factory):
+    """`gunicorn wsgi:app` on a free port; plain HTTP here, so no Secure cookies."""
+    env = production_env(clinic_database, SESSION_COOKIE_SECURE="false")
+    with running_gunicorn(env, tmp_path_factory.mktemp("browser-logs")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Where the pages are: Playwright resolves page.goto("/owners") against it."""
+    return f"http://127.0.0.1:{live_server.port}"
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Pages open at a desktop width; @pytest.mark.browser_context_args(viewport=...) changes it."""
+    return {**browser_context_args, "viewport": DESKTOP}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screenshots():
+    """The folder for this run's screenshots (CI keeps artifacts/), emptied first."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    return SCREENSHOTS
+
+
+class Console:
+    """JavaScript errors and console errors a page reports; a test may expect some by text."""
+
+    def __init__(self):
+        self.errors = []
+        self.expected = []
+
+    def watch(self, page):
+        """Record what ``page`` reports from now on."""
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        page.on("console", self.on_message)
+
+    def on_message(self, message):
+        """Keep a console message if it is an error."""
+        if message.type == "error":
+            self.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def expect(self, text):
+        """Allow console errors containing ``text`` (a 404 page logs its own status)."""
+        self.expected.append(text)
+
+    def unexpected(self):
+        """The errors no test expected."""
+        return [e for e in self.errors if not any(text in e for text in self.expected)]
+
+
+@pytest.fixture
+def console():
+    """The test's console; the test fails if any page reported an unexpected error."""
+    watcher = Console()
+    yield watcher
+    assert watcher.unexpected() == []
+
+
+@pytest.fixture
+def page(page, console):
+    """A page whose JavaScript errors fail the test."""
+    console.watch(page)
+    return page
+
+
+def sign_in(page, role):
+    """Sign in through the sign-in form with the role's demo account."""
+    username, password = ACCOUNTS[role]
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    # On a phone the button is folded away in the menu: present is enough.
+    expect(page.get_by_role("button", name="Sign out", include_hidden=True)).to_have_count(1)
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(browser, browser_context_args, tmp_path_factory):
+    """``signed_in_state(role)``: the cookies of a sign-in through the form, once per role."""
+    states = {}
+
+    def state(role):
+        if role not in states:
+            context = browser.new_context(**browser_context_args)
+            sign_in(context.new_page(), role)
+            states[role] = context.storage_state(path=tmp_path_factory.mktemp(role) / "state.json")
+            context.close()
+        return states[role]
+
+    return state
+
+
+@pytest.fixture
+def staff_page(new_context, console, signed_in_state):
+    """``staff_page("reception")``: a page in a browser of its own, signed in with that role."""
+
+    def open_page(role):
+        page = new_context(storage_state=signed_in_state(role)).new_page()
+        console.watch(page)
+        return page
+
+    return open_page
+
+
+def clinic_today():
+    """Today at the clinic (the app's default time zone), as the server sees it."""
+    return datetime.now(ZoneInfo("America/Chicago")).date()
+
+
+UNLABELLED_FIELDS = """() => Array.from(document.querySelectorAll("input, select, textarea"))
+    .filter(field => !["hidden", "submit", "button", "reset", "image"].includes(field.type))
+    .filter(field => !Array.from(field.labels || []).some(label => label.textContent.trim())
+                     && !(field.getAttribute("aria-label") || "").trim()
+                     && !field.getAttribute("aria-labelledby"))
+    .map(field => field.outerHTML)"""
+
+
+def unlabelled_fields(page):
+    """The form fields of the page that no label names (by <label for>, wrapping, or aria)."""
+    return page.evaluate(UNLABELLED_FIELDS)
+
+
+def horizontal_overflow(page):
+    """How many pixels the page is wider than the screen (0 when nothing sticks out)."""
+    # Not window.innerWidth: a phone's browser widens its layout viewport to the content.
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def screenshot(page, name):
+    """Save a full-page screenshot under artifacts/screenshots/ for CI to keep."""
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -1,0 +1,281 @@
+"""What the staff do, in a real browser, checked from what the pages show."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import clinic_today, screenshot
+
+pytestmark = pytest.mark.slow
+
+
+def owner_row(page, name):
+    """The row of the owners table that links to ``name``."""
+    return page.locator("#owners tbody tr").filter(has=page.get_by_role("link", name=name))
+
+
+def pet_card(page, name):
+    """The card of one pet on the owner's page."""
+    return page.locator(".pet-card").filter(has=page.get_by_role("heading", name=name))
+
+
+def fill_owner(page, first, last, telephone="(608) 555-0199"):
+    """Fill the owner part of the new-owner form."""
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Address").fill("12 Willow Lane")
+    page.get_by_label("City").fill("Middleton")
+    page.get_by_label("Telephone").fill(telephone)
+
+
+def open_new_owner_form(page):
+    """Go to the new-owner form the way the front desk does: Find owners, then Add owner."""
+    page.goto("/")
+    page.get_by_role("link", name="Find owners").click()
+    page.get_by_role("link", name="Add owner").click()
+    expect(page.get_by_role("heading", name="New owner")).to_be_visible()
+
+
+def find_owner(page, last_name):
+    """Search owners by the start of the last name from the Find owners page."""
+    page.goto("/owners/find")
+    page.get_by_role("searchbox", name="Last name").fill(last_name)
+    page.get_by_role("button", name="Find owner").click()
+
+
+def test_finding_owners_by_last_name_prefix_and_paging_through_them(staff_page):
+    page = staff_page("reception")
+    page.goto("/")
+    page.get_by_role("link", name="Find owners").click()
+    page.get_by_role("searchbox", name="Last name").fill("page")
+    page.get_by_role("button", name="Find owner").click()
+
+    expect(page.get_by_role("heading", name="Owners named “page…”")).to_be_visible()
+    expect(page.get_by_text("25 owners, page 1 of 3.")).to_be_visible()
+    expect(page.locator("#owners tbody tr")).to_have_count(10)
+    expect(page.locator("#owners tbody tr").first).to_contain_text("Alice Page")
+    screenshot(page, "flow-owners-search-desktop")
+
+    pages = page.get_by_role("navigation", name="Page navigation")
+    pages.get_by_role("link", name="2", exact=True).click()
+    expect(page.get_by_text("25 owners, page 2 of 3.")).to_be_visible()
+    expect(page.locator("#owners tbody tr").first).to_contain_text("Alice Pages")
+
+    pages.get_by_role("link", name="»").click()
+    expect(page.get_by_text("25 owners, page 3 of 3.")).to_be_visible()
+    expect(page.locator("#owners tbody tr")).to_have_count(5)
+    # Only the Pagetts are left.
+    expect(page.locator("#owners tbody")).not_to_contain_text(re.compile(r"Paget\b"))
+
+    page.get_by_role("link", name="Emil Pagett").click()
+    expect(page.get_by_role("heading", name="Emil Pagett")).to_be_visible()
+    expect(page.locator("#owner-details")).to_contain_text("24 Paging Way")
+
+
+def test_registering_an_owner_with_a_first_pet(staff_page):
+    page = staff_page("reception")
+    open_new_owner_form(page)
+    fill_owner(page, "Zoë", "Lindqvist")
+    page.get_by_label("Pet name").fill("Biscuit")
+    page.get_by_label("Birth date").fill("2021-03-04")
+    page.get_by_label("Type").select_option(label="dog")
+    screenshot(page, "flow-owner-new-desktop")
+    page.get_by_role("button", name="Save owner").click()
+
+    expect(page.get_by_role("heading", name="Zoë Lindqvist")).to_be_visible()
+    expect(page.get_by_text("Owner Zoë Lindqvist registered.")).to_be_visible()
+    expect(page.get_by_text("Pet Biscuit added.")).to_be_visible()
+    expect(page.locator("#owner-details")).to_contain_text("(608) 555-0199")
+    expect(pet_card(page, "Biscuit")).to_contain_text("Dog, born 04 Mar 2021")
+
+
+def test_an_owner_whose_first_pet_fails_is_saved_with_a_warning(staff_page):
+    page = staff_page("reception")
+    open_new_owner_form(page)
+    fill_owner(page, "Ingrid", "Solberg", telephone="608-555-0142")
+    page.get_by_label("Pet name").fill("Nugget")
+    page.get_by_label("Birth date").fill((clinic_today() + timedelta(days=30)).isoformat())
+    page.get_by_label("Type").select_option(label="hamster")
+    page.get_by_role("button", name="Save owner").click()
+
+    expect(page.get_by_role("heading", name="Ingrid Solberg")).to_be_visible()
+    expect(page.get_by_text("Owner Ingrid Solberg registered.")).to_be_visible()
+    warning = page.locator(".alert-warning")
+    expect(warning).to_contain_text("The pet was NOT saved.")
+    expect(warning).to_contain_text("The birth date cannot be in the future.")
+    expect(page.get_by_text("No pets yet.")).to_be_visible()
+    screenshot(page, "flow-owner-pet-refused-desktop")
+
+
+def test_adding_and_editing_a_pet(staff_page):
+    page = staff_page("reception")
+    find_owner(page, "McTavish")  # one match opens the owner
+    expect(page.get_by_role("heading", name="Peter McTavish")).to_be_visible()
+
+    page.get_by_role("link", name="Add pet").click()
+    page.get_by_label("Name").fill("Pickle")
+    page.get_by_label("Birth date").fill("2023-05-17")
+    page.get_by_label("Type").select_option(label="lizard")
+    page.get_by_role("button", name="Save pet").click()
+    expect(page.get_by_text("Pet Pickle added.")).to_be_visible()
+    expect(pet_card(page, "Pickle")).to_contain_text("Lizard, born 17 May 2023")
+
+    pet_card(page, "Pickle").get_by_role("link", name="Edit pet").click()
+    expect(page.get_by_label("Name")).to_have_value("Pickle")
+    screenshot(page, "flow-pet-edit-desktop")
+    page.get_by_label("Name").fill("Gherkin")
+    page.get_by_label("Type").select_option(label="snake")
+    page.get_by_role("button", name="Save pet").click()
+    expect(page.get_by_text("Pet Gherkin updated.")).to_be_visible()
+    expect(pet_card(page, "Gherkin")).to_contain_text("Snake, born 17 May 2023")
+    expect(pet_card(page, "Pickle")).to_have_count(0)
+
+
+def book(page, vet, day, at, reason, minutes="30"):
+    """Fill and submit the booking form that is open."""
+    page.get_by_label("Vet").select_option(label=vet)
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Start time").fill(at)
+    page.get_by_label("Duration (minutes)").fill(minutes)
+    page.get_by_label("Reason").fill(reason)
+    page.get_by_role("button", name="Book").click()
+
+
+def test_booking_an_appointment_shows_it_on_the_owner_page_and_the_day_sheet(staff_page):
+    day = clinic_today() + timedelta(days=5)
+    page = staff_page("reception")
+    find_owner(page, "Escobito")
+    pet_card(page, "Mulligan").get_by_role("link", name="Book appointment").click()
+    expect(page.get_by_role("heading", name="Book an appointment")).to_be_visible()
+    screenshot(page, "flow-appointment-book-desktop")
+    book(page, "Helen Leary", day, "11:00", "Vaccination booster")
+
+    expect(page.get_by_text(f"Booked Mulligan on {day:%d %b %Y} at 11:00.")).to_be_visible()
+    upcoming = pet_card(page, "Mulligan").locator("table").first
+    expect(upcoming).to_contain_text(f"{day:%d %b %Y} 11:00")
+    expect(upcoming).to_contain_text("Helen Leary")
+    expect(upcoming).to_contain_text("Vaccination booster")
+
+    page.goto(f"/appointments?date={day.isoformat()}")
+    leary = page.locator("section").filter(has=page.get_by_role("heading", name="Helen Leary"))
+    row = leary.locator("tbody tr").filter(has_text="Vaccination booster")
+    expect(row).to_contain_text("11:00–11:30")
+    expect(row).to_contain_text("Mulligan (dog)")
+    expect(row).to_contain_text("Maria Escobito")
+    expect(row).to_contain_text("Scheduled")
+    screenshot(page, "flow-day-sheet-desktop")
+
+
+def test_an_overlapping_booking_is_refused_with_the_reason(staff_page):
+    day = clinic_today() + timedelta(days=6)
+    page = staff_page("reception")
+    find_owner(page, "Coleman")
+    pet_card(page, "Samantha").get_by_role("link", name="Book appointment").click()
+    book(page, "Rafael Ortega", day, "14:00", "Ear infection", minutes="45")
+    expect(page.get_by_text(f"Booked Samantha on {day:%d %b %Y} at 14:00.")).to_be_visible()
+
+    pet_card(page, "Max").get_by_role("link", name="Book appointment").click()
+    book(page, "Rafael Ortega", day, "14:30", "Ear check")
+    error = page.locator(".invalid-feedback")
+    expect(error).to_have_text(
+        "Rafael Ortega is already booked 14:00–14:45 (Ear infection). Choose another time."
+    )
+    expect(page.get_by_role("heading", name="Book an appointment")).to_be_visible()
+    screenshot(page, "flow-appointment-clash-desktop")
+
+
+def test_checking_in_then_completing_with_notes_and_a_follow_up(staff_page):
+    today, follow_up = clinic_today(), clinic_today() + timedelta(days=14)
+    page = staff_page("reception")
+    page.goto("/")
+    page.get_by_role("link", name="Day sheet", exact=True).click()
+    carter = page.locator("section").filter(has=page.get_by_role("heading", name="James Carter"))
+    basil = carter.locator("tbody tr").filter(has_text="Basil")
+    expect(basil).to_contain_text("Scheduled")
+    expect(basil.get_by_role("link", name="Complete")).to_have_count(0)  # not the desk's job
+    basil.get_by_role("button", name="Check in").click()
+    expect(page.get_by_text("Basil's appointment checked in.")).to_be_visible()
+    expect(basil).to_contain_text("Checked in")
+    appointment_url = basil.get_by_role("link", name="10:00–10:30").get_attribute("href")
+
+    vet_page = staff_page("vet")  # the vet, at a computer of their own
+    vet_page.goto(appointment_url)
+    vet_page.get_by_role("link", name="Complete", exact=True).click()
+    vet_page.get_by_label("What happened").fill("Annual check-up: healthy, weight 120 g.")
+    vet_page.get_by_label("Book a follow-up").check()
+    expect(vet_page.get_by_label("Follow-up vet")).to_have_value(re.compile(r"\d+"))
+    vet_page.get_by_label("Follow-up date").fill(follow_up.isoformat())
+    vet_page.get_by_label("Follow-up time").fill("09:30")
+    screenshot(vet_page, "flow-appointment-complete-desktop")
+    vet_page.get_by_role("button", name="Complete", exact=True).click()
+
+    messages = vet_page.get_by_role("main")
+    expect(messages).to_contain_text("Basil's appointment completed and the visit recorded.")
+    expect(messages).to_contain_text(f"Follow-up booked on {follow_up:%d %b %Y} at 09:30.")
+    expect(vet_page.locator("#status")).to_have_text("Completed")
+    expect(vet_page.locator("#appointment")).to_contain_text("Annual check-up: healthy")
+
+    vet_page.get_by_role("link", name="Betty Davis").click()
+    card = pet_card(vet_page, "Basil")
+    expect(card).to_contain_text(f"{today:%d %b %Y}")
+    expect(card).to_contain_text("Annual check-up: healthy, weight 120 g.")
+    expect(card).to_contain_text(f"{follow_up:%d %b %Y} 09:30")
+    expect(card).to_contain_text("Follow-up: annual check-up")
+
+
+def test_an_admin_deletes_an_owner_and_it_is_gone(staff_page):
+    page = staff_page("admin")
+    find_owner(page, "Black")
+    expect(page.get_by_role("heading", name="Jeff Black")).to_be_visible()
+    page.get_by_role("link", name="Delete owner").click()
+    expect(page.get_by_role("heading", name="Delete Jeff Black?")).to_be_visible()
+    expect(page.locator("#doomed")).to_contain_text("Lucky (bird): 1 appointment(s), 0 visit(s)")
+    screenshot(page, "flow-owner-delete-desktop")
+    page.get_by_role("button", name="Delete owner and all records").click()
+
+    expect(page.get_by_text("Owner Jeff Black and all their records were deleted.")).to_be_visible()
+    find_owner(page, "Black")
+    expect(page.get_by_text("has not been found")).to_be_visible()
+
+
+def test_the_vets_list(staff_page):
+    page = staff_page("reception")
+    page.goto("/")
+    page.get_by_role("link", name="Veterinarians").click()
+    vets = page.locator("#vets tbody tr")
+    expect(vets).to_have_count(6)
+    expect(vets.filter(has_text="Linda Douglas")).to_contain_text("dentistry, surgery")
+    expect(vets.filter(has_text="Helen Leary")).to_contain_text("radiology")
+    expect(vets.filter(has_text="James Carter")).to_contain_text("none")
+    expect(page.get_by_role("link", name="Add vet")).to_have_count(0)  # admins only
+    screenshot(page, "flow-vets-desktop")
+
+
+def test_an_unknown_page_is_a_404_in_the_site_layout(staff_page, console):
+    console.expect("404 (NOT FOUND)")  # Chromium logs the status of the page itself
+    page = staff_page("reception")
+    response = page.goto("/owners/999999")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Not Found")).to_be_visible()
+    page.get_by_role("link", name="Back to the start page").click()
+    expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+
+
+def test_reception_cannot_reach_what_only_admins_may(staff_page, console):
+    console.expect("403 (FORBIDDEN)")
+    page = staff_page("reception")
+    page.goto("/")
+    expect(page.get_by_role("link", name="Staff accounts")).to_have_count(0)
+    response = page.goto("/users")
+    assert response.status == 403
+    expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
+    expect(page.get_by_text("Your role does not allow this. Ask an administrator.")).to_be_visible()
+    screenshot(page, "flow-forbidden-desktop")
+
+    find_owner(page, "Franklin")
+    expect(page.get_by_role("heading", name="George Franklin")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit owner")).to_be_visible()
+    expect(page.get_by_role("link", name="Delete owner")).to_have_count(0)
+    expect(page.get_by_role("link", name="Add visit")).to_have_count(0)

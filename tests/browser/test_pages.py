@@ -1,0 +1,106 @@
+"""Every main page at a phone and a desktop width: no JavaScript errors, every field
+labelled, nothing wider than a phone's screen; a screenshot of each for CI to keep."""
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from app.models import Appointment, Owner, Pet, Vet
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    horizontal_overflow,
+    screenshot,
+    sign_in,
+    unlabelled_fields,
+)
+
+pytestmark = pytest.mark.slow
+
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
+
+# (screenshot name, path, the page's main heading); {ids} come from the demo clinic.
+PAGES = [
+    ("home", "/", "Welcome"),
+    ("owners-find", "/owners/find", "Find owners"),
+    ("owners-list", "/owners?lastName=Page", "Owners named “Page…”"),
+    ("owner", "/owners/{owner}", "George Franklin"),
+    ("owner-new", "/owners/new", "New owner"),
+    ("owner-edit", "/owners/{owner}/edit", "Edit owner"),
+    ("owner-delete", "/owners/{owner}/delete", "Delete George Franklin?"),
+    ("pet-new", "/owners/{owner}/pets/new", "New pet"),
+    ("pet-edit", "/owners/{owner}/pets/{pet}/edit", "Edit pet"),
+    ("appointment-book", "/owners/{owner}/pets/{pet}/appointments/new", "Book an appointment"),
+    ("visit-new", "/owners/{owner}/pets/{pet}/visits/new", "New visit"),
+    ("day-sheet", "/appointments", None),  # headed by the date,
+    ("appointment", "/appointments/{appointment}", "Appointment: Leo"),
+    ("appointment-edit", "/appointments/{appointment}/edit", "Change appointment"),
+    ("vets", "/vets", "Veterinarians"),
+    ("vet-week", "/vets/{vet}", "James Carter"),
+    ("vet-new", "/vets/new", "New vet"),
+    ("staff", "/users", "Staff accounts"),
+    ("staff-new", "/users/new", "New account"),
+    ("reference", "/reference", "Pet types and specialties"),
+]
+
+
+@pytest.fixture(scope="session")
+def demo(clinic_database):
+    """Ids of demo records the pages show: George Franklin, his cat Leo, Leo's booking, Carter."""
+    engine = sa.create_engine(clinic_database, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as db:
+            owner = db.scalar(sa.select(Owner.id).where(Owner.last_name == "Franklin"))
+            pet = db.scalar(sa.select(Pet.id).where(Pet.owner_id == owner, Pet.name == "Leo"))
+            appointment = db.scalar(
+                sa.select(Appointment.id)
+                .where(Appointment.pet_id == pet, Appointment.status == "scheduled")
+                .order_by(Appointment.starts_at)
+            )
+            vet = db.scalar(sa.select(Vet.id).where(Vet.last_name == "Carter"))
+    finally:
+        engine.dispose()
+    return {"owner": owner, "pet": pet, "appointment": appointment, "vet": vet}
+
+
+def page_problems(page, name, width, heading=None):
+    """What is wrong with the page on show, by what every page must satisfy; and a screenshot."""
+    screenshot(page, f"{name}-{width}")
+    problems = [f"{name}: unlabelled {field}" for field in unlabelled_fields(page)]
+    if heading and not page.get_by_role("heading", name=heading, exact=True).is_visible():
+        problems.append(f"{name}: no heading {heading!r}")
+    if width == "phone" and (overflow := horizontal_overflow(page)) > 0:
+        problems.append(f"{name}: {overflow} px wider than the phone")
+    return problems
+
+
+def at(width):
+    """A parameter that opens the test's page at a phone's or a desktop's width."""
+    phone = width == "phone"
+    screen = pytest.mark.browser_context_args(
+        viewport=WIDTHS[width], is_mobile=phone, has_touch=phone
+    )
+    return pytest.param(width, marks=screen, id=width)
+
+
+@pytest.mark.parametrize("width", [at("phone"), at("desktop")])
+def test_the_main_pages(page, demo, width):
+    page.goto("/login")
+    problems = page_problems(page, "sign-in", width, "Sign in")
+    sign_in(page, "admin")
+    for name, path, heading in PAGES:
+        response = page.goto(path.format(**demo))
+        assert response.ok, f"{path}: {response.status}"
+        problems += page_problems(page, name, width, heading)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+def test_the_menu_opens_on_a_phone(page):
+    sign_in(page, "reception")
+    find_owners = page.get_by_role("link", name="Find owners")
+    expect(find_owners).to_be_hidden()  # folded away behind the menu button
+    # Bootstrap's own script opens it: proof that the page's JavaScript runs (CSP and all).
+    page.get_by_role("button", name="Toggle navigation").click()
+    find_owners.click()
+    expect(page.get_by_role("heading", name="Find owners")).to_be_visible()
