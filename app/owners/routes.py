@@ -72,7 +72,7 @@ def new():
             flash(f"Pet {pet.name} added.", "success")
         if problem or refused:
             flash(
-                f"The pet was NOT saved. {problem or refused} Add it below with “Add pet”.",
+                f"The pet was NOT saved. {problem or refused} Add it with the “Add pet” button.",
                 "warning",
             )
         return redirect(url_for("owners.detail", owner_id=owner.id))
