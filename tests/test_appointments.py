@@ -91,6 +91,13 @@ def test_an_overlapping_booking_is_refused(client, dbs, clinic, first, second, m
     assert len(appointments(dbs)) == 1
 
 
+def test_the_longest_appointment_still_blocks_its_last_minutes(client, dbs, clinic):
+    assert booked(client, clinic, at="08:00", minutes=240).status_code == 302
+    response = booked(client, clinic, pet="rex", owner="other", at="11:45", minutes=15)
+    assert "James Carter is already booked 08:00–12:00" in response.get_data(as_text=True)
+    assert booked(client, clinic, pet="rex", owner="other", at="12:00").status_code == 302
+
+
 def test_back_to_back_bookings_do_not_overlap(client, dbs, clinic):
     assert booked(client, clinic, at="10:00").status_code == 302
     assert booked(client, clinic, pet="rex", owner="other", at="10:30").status_code == 302

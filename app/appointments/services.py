@@ -66,6 +66,10 @@ def overlapping(starts_at, ends_at, exclude_id=None):
     """Clause: appointments that hold a slot overlapping [starts_at, ends_at)."""
     clause = sa.and_(
         Appointment.starts_at < ends_at,
+        # Implied by the next line, as no appointment lasts longer than MAX_DURATION; it
+        # bounds the (vet_id, starts_at) and (pet_id, starts_at) index ranges to a few hours
+        # instead of every earlier appointment of the vet and of the pet.
+        Appointment.starts_at > starts_at - timedelta(minutes=MAX_DURATION),
         Appointment.ends_at > starts_at,
         Appointment.status.in_(HOLDS_SLOT),
     )
