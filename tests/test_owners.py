@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.models import Appointment, AppointmentStatus, Owner, Pet, Visit
-from app.owners.services import register_owner
+from app.owners.services import after_prefix, register_owner
 from tests import factories as f
 
 VALID_OWNER = {
@@ -85,6 +85,15 @@ def test_search_terms_are_matched_literally(client, dbs, term, expected, not_exp
     owner_id = int(response.headers["Location"].rsplit("/", 1)[1])
     with dbs() as session:
         assert session.get(Owner, owner_id).full_name == expected
+
+
+@pytest.mark.parametrize(
+    ("prefix", "end"),
+    [("sch", "sci"), ("o'", "o("), ("a\U0010ffff", "b"), ("\U0010ffff", None),
+     ("\ud7ff", "\ue000")],
+)
+def test_a_prefix_search_reads_names_up_to_the_first_string_after_the_prefix(prefix, end):
+    assert after_prefix(prefix) == end
 
 
 def test_search_pages_keep_the_search_term(client, dbs, app):

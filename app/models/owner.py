@@ -36,14 +36,18 @@ class Owner(Timestamps, Base):
     )
 
     __table_args__ = (
-        # Case-insensitive last-name prefix search; text_pattern_ops lets PostgreSQL use
-        # the index for LIKE 'abc%' whatever the database collation. first_name follows so
-        # that SQLite reads a page of the list in order instead of sorting every match.
+        # Case-insensitive last-name prefix search, in code point order on both databases
+        # (text_pattern_ops on PostgreSQL, whatever the database collation): a prefix is a
+        # range of it. first_name and id follow, so a page of the list is read in order,
+        # not sorted from every match; with last_name included, PostgreSQL counts the
+        # matches from the index alone.
         sa.Index(
             "ix_owners_last_name_lower",
             sa.func.lower(sa.column("last_name")).label("last_name_lower"),
             "first_name",
+            "id",
             postgresql_ops={"last_name_lower": "text_pattern_ops"},
+            postgresql_include=["last_name"],
         ),
         sa.Index("ix_owners_last_name_first_name", "last_name", "first_name"),
     )

@@ -1,5 +1,6 @@
 """Finding and writing owners: the queries and rules the views and the CLI share."""
 
+import sys
 from datetime import datetime, time
 
 import sqlalchemy as sa
@@ -16,17 +17,31 @@ OWNER_FIELDS = ("first_name", "last_name", "address", "city", "telephone", "emai
 UPCOMING_STATUSES = (AppointmentStatus.SCHEDULED, AppointmentStatus.CHECKED_IN)
 
 
+def after_prefix(key):
+    """The first string, in code point order, after every string that starts with ``key``."""
+    key = key.rstrip(chr(sys.maxunicode))
+    if not key:
+        return None  # nothing comes after: every string from ``key`` on starts with it
+    following = ord(key[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:
+        following = 0xE000  # surrogates are not text: no stored name holds one
+    return key[:-1] + chr(following)
+
+
 def last_name_starts_with(term):
     """Owners whose last name starts with ``term``, ignoring case; % _ and quotes are literal."""
     key = term.lower()
     last_name = sa.func.lower(Owner.last_name)
-    if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite's LIKE optimisation ignores expression indexes; a range on lower(last_name)
-        # uses ix_owners_last_name_lower, and in binary order the range is exactly the
-        # prefix, so no LIKE (which would call our Python lower() again for every match).
-        return sa.and_(last_name >= key, last_name < key[:-1] + chr(ord(key[-1]) + 1))
-    # PostgreSQL uses the same index for LIKE through text_pattern_ops.
-    return last_name.startswith(key, autoescape=True)
+    # In code point order the names that start with the key are exactly a range of
+    # ix_owners_last_name_lower: no LIKE, which the database would check again on every
+    # match (SQLite calling our Python lower() for each).
+    at_least, below = last_name.__ge__, last_name.__lt__  # SQLite compares text in binary
+    if db.session.get_bind().dialect.name == "postgresql":
+        # text_pattern_ops compares byte by byte with its own operators.
+        at_least = last_name.op("~>=~", is_comparison=True)
+        below = last_name.op("~<~", is_comparison=True)
+    end = after_prefix(key)
+    return at_least(key) if end is None else sa.and_(at_least(key), below(end))
 
 
 def last_name_order():

@@ -1,4 +1,5 @@
-"""owner search index with first_name, so a page of the list needs no sort
+"""owner search index: first_name and id, so a page of the list needs no sort; last_name
+included, so PostgreSQL counts matches from the index
 
 Revision ID: 674093dd5555
 Revises: 359203e22b1c
@@ -21,9 +22,10 @@ def upgrade():
         batch_op.drop_index('ix_owners_last_name_lower')
         batch_op.create_index(
             'ix_owners_last_name_lower',
-            [sa.func.lower(sa.column('last_name')).label('last_name_lower'), 'first_name'],
+            [sa.func.lower(sa.column('last_name')).label('last_name_lower'), 'first_name', 'id'],
             unique=False,
             postgresql_ops={'last_name_lower': 'text_pattern_ops'},
+            postgresql_include=['last_name'],
         )
 
 
