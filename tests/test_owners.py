@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.models import Appointment, AppointmentStatus, Owner, Pet, Visit
-from app.owners.services import after_prefix, register_owner
+from app.owners.services import after_prefix, owner_details_options, register_owner
 from tests import factories as f
 
 VALID_OWNER = {
@@ -274,6 +274,22 @@ def test_owner_details_statements_do_not_grow_with_pets_and_appointments(
     # signed-in user, owner with pets and types, visits, upcoming appointments (the admin's
     # audit trail is one more, and only for admins)
     assert statements.count == small_count <= 5
+
+
+def test_owner_details_options_are_built_once_a_day_and_list_that_days_appointments(dbs, today):
+    with dbs() as session:
+        owner_id = owner_with_history(session, today, appointments=3).id
+    tomorrow, day_after = today + timedelta(days=1), today + timedelta(days=2)
+    assert owner_details_options(tomorrow) is owner_details_options(tomorrow)
+
+    def upcoming_from(day):
+        with dbs() as session:
+            owner = session.get(Owner, owner_id, options=owner_details_options(day))
+            return [a.starts_at.date() for a in owner.pets[0].appointments]
+
+    # one a day from tomorrow at 08:00 (the cancelled one and the past one are never listed)
+    assert upcoming_from(tomorrow) == [tomorrow, tomorrow + timedelta(days=1), tomorrow + timedelta(days=2)]
+    assert upcoming_from(day_after) == [day_after, day_after + timedelta(days=1)]
 
 
 def test_a_missing_owner_is_a_404_on_every_owner_page(client):

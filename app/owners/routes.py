@@ -83,7 +83,7 @@ def new():
 @permission_required("owners.view")
 def detail(owner_id):
     """The owner, every pet with its visits and upcoming appointments."""
-    owner = db.get_or_404(Owner, owner_id, options=owner_details_options())
+    owner = db.get_or_404(Owner, owner_id, options=owner_details_options(clinic_today()))
     trail = None
     if can("audit.view"):
         trail = trail_for(

@@ -1,5 +1,6 @@
 """Finding and writing owners: the queries and rules the views and the CLI share."""
 
+import functools
 import sys
 from datetime import datetime, time
 
@@ -7,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Owner, Pet, Visit
 from app.pets.services import DuplicatePetName, add_pet
@@ -15,6 +15,8 @@ from app.phone import normalise_phone
 
 OWNER_FIELDS = ("first_name", "last_name", "address", "city", "telephone", "email")
 UPCOMING_STATUSES = (AppointmentStatus.SCHEDULED, AppointmentStatus.CHECKED_IN)
+# Loader options are immutable and hold no session: built once, shared by every request.
+WITH_PETS = selectinload(Owner.pets)
 
 
 def after_prefix(key):
@@ -59,7 +61,7 @@ def search_owners(term):
     # instead of sorting every owner that matches.
     query = (
         sa.select(Owner)
-        .options(selectinload(Owner.pets))
+        .options(WITH_PETS)
         .order_by(last_name_order(), Owner.first_name, Owner.id)
     )
     if term:
@@ -67,19 +69,22 @@ def search_owners(term):
     return query
 
 
-def owner_details_options():
-    """Loader options for the owner page: pets, their types, visits and upcoming appointments."""
-    start_of_today = datetime.combine(clinic_today(), time.min)
+@functools.lru_cache(maxsize=2)
+def owner_details_options(today):
+    """Loader options for the owner page: pets, their types, visits and appointments from ``today``."""
+    # Cached per day, not built per request: building these options (paths, criteria, their
+    # cache key) cost about half a millisecond, a seventh of the whole owner page.
+    start_of_today = datetime.combine(today, time.min)
     upcoming = Appointment.status.in_(UPCOMING_STATUSES) & (Appointment.starts_at >= start_of_today)
     # Owner, pets and types in one joined statement (one owner: no row explosion), then
     # one statement each for visits and upcoming appointments, whatever the numbers.
-    return [
+    return (
         joinedload(Owner.pets).options(
             joinedload(Pet.type),
             selectinload(Pet.visits).joinedload(Visit.vet),
             selectinload(Pet.appointments.and_(upcoming)).joinedload(Appointment.vet),
-        )
-    ]
+        ),
+    )
 
 
 def owner_deletion_options():
