@@ -225,6 +225,21 @@ def test_checking_in_then_completing_with_notes_and_a_follow_up(staff_page):
     expect(card).to_contain_text("Follow-up: annual check-up")
 
 
+def test_each_status_button_of_a_day_sheet_row_posts_its_own_action(staff_page):
+    # One form per row: the first button posts to the form's action, the others to their
+    # formaction; a wrong one would check in, or cancel, the wrong way.
+    page = staff_page("reception")
+    page.goto("/appointments")
+    stevens = page.locator("section").filter(has=page.get_by_role("heading", name="Henry Stevens"))
+    mulligan = stevens.locator("tbody tr").filter(has_text="Mulligan")
+    expect(mulligan.get_by_role("button")).to_have_text(["Check in", "Cancel", "No show"])
+    mulligan.get_by_role("button", name="No show").click()
+    expect(page.get_by_text("Mulligan's appointment marked as a no-show.")).to_be_visible()
+    expect(mulligan.locator("td").nth(5)).to_have_text("No show")
+    expect(mulligan.get_by_role("button")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{clinic_today():%d %b %Y}")
+
+
 def test_an_admin_deletes_an_owner_and_it_is_gone(staff_page):
     page = staff_page("admin")
     find_owner(page, "Black")
