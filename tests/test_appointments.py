@@ -124,7 +124,7 @@ def test_a_cancelled_appointment_frees_its_slot(client, dbs, clinic):
         ({"minutes": "9" * 400}, "Between 15 and 240 minutes."),  # overflowed a float: a 500
         ({"reason": ""}, "This field is required."),
         ({"at": "25:00"}, "Not a valid time value."),
-        ({"vet": "gone"}, "Not a valid choice."),
+        ({"vet": "gone"}, "Old Timer no longer takes bookings."),
         # Its end falls off the calendar: was an OverflowError (a 500) before the hours check.
         ({"day": date.max, "at": "23:00", "minutes": 240}, "Outside clinic hours"),
     ],
@@ -134,6 +134,31 @@ def test_a_booking_that_breaks_a_rule_is_refused_with_a_form_error(client, dbs, 
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert appointments(dbs) == []
+
+
+@pytest.mark.parametrize(
+    ("vet_id", "message"),
+    [("999999", "Choose a vet."), ("carter", "Invalid Choice"), ("", "Choose a vet.")],
+)
+def test_a_booking_for_a_vet_that_is_not_there_is_refused_next_to_the_vet(
+    client, dbs, clinic, vet_id, message
+):
+    # The list of vets is not read for a submitted form: the service checks the one chosen.
+    response = client.post(book_url(clinic), data={**booking(clinic), "vet_id": vet_id})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert appointments(dbs) == []
+
+
+def test_a_booking_reads_its_vet_alone_and_the_form_lists_every_active_vet(
+    client, clinic, statements
+):
+    statements.reset()
+    assert booked(client, clinic).status_code == 302
+    vet_reads = [sql for sql in statements.sql if "FROM vets" in sql]
+    assert len(vet_reads) == 1 and "WHERE vets.id = " in vet_reads[0]
+    page = client.post(book_url(clinic), data=booking(clinic, at="07:00")).get_data(as_text=True)
+    assert "Outside clinic hours" in page and "Helen Leary" in page and "Old Timer" not in page
 
 
 def test_a_booking_in_the_past_is_refused(client, dbs, clinic, today):
