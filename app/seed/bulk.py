@@ -1,16 +1,18 @@
 """A large, realistic and reproducible clinic for benchmarks (`flask seed bulk`).
 
-Rows are plain dictionaries written with ``insert()`` BATCH_SIZE at a time. Appointments
-are laid on a grid of 30-minute slots, one slot per appointment, drawn without
-replacement, so no vet is ever double-booked; the drawn slots are dealt to pets in time
-order, so no pet is booked twice at the same time either. Both hold by construction,
-not by checking.
+Rows are plain dictionaries, written by ``insert()`` statements over lists of them
+(TableWriter). Appointments are laid on a grid of 30-minute slots, one slot per
+appointment, drawn without replacement, so no vet is ever double-booked; the drawn slots
+are dealt to pets in time order, so no pet is booked twice at the same time either. Both
+hold by construction, not by checking.
 """
 
 import bisect
 import contextlib
 import dataclasses
+import functools
 import itertools
+import operator
 import random
 from datetime import datetime, time, timedelta
 
@@ -114,6 +116,7 @@ def seed_bulk(owners, pets_per_owner, appointments_per_pet, seed, progress=lambd
     schedule = Schedule(rng, owners * pets_per_owner, appointments_per_pet, now)
     pet_types = PetTypeDraw(rng, now.date())
     counts = Counts(vets=schedule.vets_added)
+    writers = {model: TableWriter(model) for model in (Owner, Pet, Appointment, Visit)}
     with large_page_cache():
         for first in range(0, owners, OWNERS_PER_ROUND):
             size = min(OWNERS_PER_ROUND, owners - first)
@@ -125,10 +128,10 @@ def seed_bulk(owners, pets_per_owner, appointments_per_pet, seed, progress=lambd
                 for appointment in appointment_rows
                 if appointment["status"] is AppointmentStatus.COMPLETED
             ]
-            insert_rows(Owner, owner_rows)
-            insert_rows(Pet, pet_rows)
-            insert_rows(Appointment, appointment_rows)
-            insert_rows(Visit, visit_rows)
+            writers[Owner].insert_rows(owner_rows)
+            writers[Pet].insert_rows(pet_rows)
+            writers[Appointment].insert_rows(appointment_rows)
+            writers[Visit].insert_rows(visit_rows)
             counts.owners += len(owner_rows)
             counts.pets += len(pet_rows)
             counts.appointments += len(appointment_rows)
@@ -279,7 +282,7 @@ def visit_for(appointment):
         "pet_id": appointment["pet_id"],
         "vet_id": appointment["vet_id"],
         "appointment_id": appointment["id"],
-        # Keyed by column name ("visit_date", not the attribute "date"): see insert_rows.
+        # Keyed by column name ("visit_date", not the attribute "date"): see TableWriter.
         "visit_date": appointment["starts_at"].date(),
         "description": VISIT_NOTES[appointment["reason"]],
     }
@@ -316,14 +319,46 @@ def large_page_cache(mebibytes=1024):
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
-def insert_rows(model, rows):
-    """Insert row dictionaries BATCH_SIZE at a time; the database stamps created/updated_at."""
-    table = model.__table__
-    stamps = {name: sa.func.now() for name in ("created_at", "updated_at") if name in table.c}
-    statement = sa.insert(model).values(**stamps)
-    # On the session's connection (same transaction) rather than session.execute(): the
-    # ORM's bulk path would re-examine every plain dictionary, at about twice the cost.
-    # So the dictionaries are keyed by column names, as Core expects.
-    connection = db.session.connection()
-    for start in range(0, len(rows), BATCH_SIZE):
-        connection.execute(statement, rows[start:start + BATCH_SIZE])
+class TableWriter:
+    """Inserts row dictionaries, keyed by column name, into one table; the database stamps times."""
+
+    def __init__(self, model):
+        table = self.table = model.__table__
+        stamps = {name: sa.func.now() for name in ("created_at", "updated_at") if name in table.c}
+        self.statement = sa.insert(table).values(**stamps)
+        self.compiled = None
+
+    def insert_rows(self, rows):
+        """Insert the rows in the session's transaction."""
+        if not rows:
+            return
+        # On the session's connection (same transaction) rather than session.execute(): the
+        # ORM's bulk path would re-examine every plain dictionary, at about twice the cost.
+        connection = db.session.connection()
+        if not connection.dialect.positional:
+            # PostgreSQL: Core's executemany sends many rows per INSERT ("insertmanyvalues").
+            for start in range(0, len(rows), BATCH_SIZE):
+                connection.execute(self.statement, rows[start:start + BATCH_SIZE])
+            return
+        # SQLite (a positional driver): Core would build and convert parameters row by row
+        # before the driver's executemany, costing as much as SQLite's own work. Here the
+        # statement is compiled once and the rows go to that executemany as tuples, each
+        # column converted by its type's bind processor once per distinct value (slot times,
+        # dates, statuses: a few thousand values over millions of rows).
+        if self.compiled is None:
+            self.compile(connection.dialect, list(rows[0]))
+        columns = list(zip(*map(self.values_of, rows)))
+        for index, process in self.processors:
+            columns[index] = map(process, columns[index])
+        connection.exec_driver_sql(self.compiled.string, list(zip(*columns)))
+
+    def compile(self, dialect, keys):
+        """Compile the statement for rows with these keys, and the conversions its values need."""
+        self.compiled = self.statement.compile(dialect=dialect, column_keys=keys)
+        names = self.compiled.positiontup
+        self.values_of = operator.itemgetter(*names)
+        self.processors = []
+        for index, name in enumerate(names):
+            process = self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                self.processors.append((index, functools.cache(process)))
