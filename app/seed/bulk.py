@@ -36,7 +36,10 @@ GRID_FILL = 0.6
 # Past appointments: the share completed (each with its visit), then no-shows; the rest cancelled.
 COMPLETED_SHARE, NO_SHOW_SHARE = 0.85, 0.07
 VISIT_NOTES = dict(words.REASONS)
-REASONS = tuple(VISIT_NOTES)
+# Any duration with any reason, equally likely: one draw picks both.
+BOOKINGS = tuple(
+    (minutes, timedelta(minutes=minutes), reason) for minutes in DURATIONS for reason in VISIT_NOTES
+)
 
 
 class NoRoom(ValueError):
@@ -74,22 +77,26 @@ class SlotGrid:
     def __len__(self):
         return self.firsts[-1]
 
-    def slot(self, number):
-        """(start, vet id) of a slot number."""
-        day = bisect.bisect_right(self.firsts, number) - 1
-        vets = self.vets[day]
-        index, vet = divmod(number - self.firsts[day], len(vets))
-        return self.openings[day] + self.offsets[index], vets[vet]
+    def starts_and_vets(self, numbers):
+        """The start and the vet id of each slot, as two lists, for ascending slot numbers."""
+        starts, vet_ids = [], []
+        for day, vets in enumerate(self.vets):
+            first, end = self.firsts[day], self.firsts[day + 1]
+            times = [self.openings[day] + offset for offset in self.offsets]
+            today = numbers[bisect.bisect_left(numbers, first):bisect.bisect_left(numbers, end)]
+            starts += [times[(number - first) // len(vets)] for number in today]
+            vet_ids += [vets[(number - first) % len(vets)] for number in today]
+        return starts, vet_ids
 
 
 class Schedule:
     """Which slots each pet gets: drawn once for all pets, handed out as their rows are made."""
 
     def __init__(self, rng, pets, appointments_per_pet, now):
-        self.rng, self.now = rng, now
-        self.pets, self.appointments_per_pet = pets, appointments_per_pet
+        self.rng, self.now, self.pets = rng, now, pets
         self.grid, self.vets_added = slot_grid(rng, pets * appointments_per_pet, pets, now.date())
-        self.slots = sorted(rng.sample(range(len(self.grid)), pets * appointments_per_pet))
+        drawn = sorted(rng.sample(range(len(self.grid)), pets * appointments_per_pet))
+        self.starts, self.vet_ids = self.grid.starts_and_vets(drawn)
         # Pet n takes every pets-th drawn slot from lanes[n]: its appointments are spread over
         # the whole period, and never two at one moment, because no moment has more slots
         # than there are pets (slot_grid), so slots sharing a start go to different lanes.
@@ -100,8 +107,8 @@ class Schedule:
         """Appointment rows (with reserved ids) for pets numbered from ``first_number``."""
         rows = []
         for number, pet in enumerate(pet_rows, start=first_number):
-            for lap in range(self.appointments_per_pet):
-                starts_at, vet_id = self.grid.slot(self.slots[self.lanes[number] + lap * self.pets])
+            for drawn in range(self.lanes[number], len(self.starts), self.pets):
+                starts_at, vet_id = self.starts[drawn], self.vet_ids[drawn]
                 rows.append(fake_appointment(self.rng, pet["id"], vet_id, starts_at, self.now))
         for row, appointment_id in zip(rows, reserve_ids(Appointment, len(rows))):
             row["id"] = appointment_id
@@ -249,8 +256,7 @@ class PetTypeDraw:
 
 def fake_appointment(rng, pet_id, vet_id, starts_at, now):
     """An appointment row in a slot: past ones completed, no-show or cancelled; future scheduled."""
-    minutes = pick(rng, DURATIONS)
-    ends_at = starts_at + timedelta(minutes=minutes)
+    minutes, length, reason = pick(rng, BOOKINGS)
     status = AppointmentStatus.SCHEDULED
     if starts_at < now:
         draw = rng.random()
@@ -265,8 +271,8 @@ def fake_appointment(rng, pet_id, vet_id, starts_at, now):
         "vet_id": vet_id,
         "starts_at": starts_at,
         "duration_minutes": minutes,
-        "ends_at": ends_at,
-        "reason": pick(rng, REASONS),
+        "ends_at": starts_at + length,
+        "reason": reason,
         "status": status,
     }
 
