@@ -1,6 +1,7 @@
 """`flask seed bulk`: counts, the schedule's invariants, realism, reproducibility."""
 
 import collections
+import gc
 import random
 import re
 from datetime import datetime, time, timedelta
@@ -217,6 +218,14 @@ def test_an_existing_vet_is_not_booked_on_a_day_they_already_have_appointments(
         assert own == len(days)
         assert count(session, Vet) > 1
         assert count(session, Appointment) == len(days) + 500
+
+
+def test_bulk_pauses_the_cycle_collector_only_while_it_runs(runner, dbs):
+    assert gc.isenabled()
+
+    bulk(runner, "--seed", "8")
+
+    assert gc.isenabled()
 
 
 def test_bulk_without_pets_adds_owners_only(runner, dbs):
