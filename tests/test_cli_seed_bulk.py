@@ -220,6 +220,69 @@ def test_an_existing_vet_is_not_booked_on_a_day_they_already_have_appointments(
         assert count(session, Appointment) == len(days) + 500
 
 
+def index_definitions(session):
+    """Name and SQL of every index on the tables a bulk seed fills, from the database's catalog."""
+    if session.get_bind().dialect.name == "sqlite":
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN :tables"
+    else:
+        query = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN :tables"
+    statement = sa.text(query).bindparams(sa.bindparam("tables", expanding=True))
+    tables = [model.__tablename__ for model in bulk_data.FILLED]
+    return sorted(session.execute(statement, {"tables": tables}).all())
+
+
+def index_statements_of(connection, run):
+    """The DROP INDEX and CREATE ... INDEX statements sent while ``run()`` runs."""
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if re.match(r"(DROP|CREATE( UNIQUE)?) INDEX", statement.strip()):
+            sent.append(statement.strip())
+
+    sa.event.listen(connection, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", record)
+    return sent
+
+
+def test_bulk_that_at_least_doubles_the_clinic_rebuilds_its_indexes_on_sqlite_only(
+    runner, dbs, connection
+):
+    with dbs() as session:
+        f.owner(session)
+        session.commit()
+        before = index_definitions(session)
+
+    statements = index_statements_of(connection, lambda: bulk(runner, "--seed", "9"))
+
+    with dbs() as session:
+        assert index_definitions(session) == before
+    if connection.dialect.name == "sqlite":
+        named = {name for name, sql in before if sql}  # not SQLite's own (UNIQUE constraints)
+        dropped = {statement.split()[2] for statement in statements if statement.startswith("DROP")}
+        assert dropped == named
+        assert len(statements) == 2 * len(named)
+    else:
+        assert statements == []
+
+
+def test_bulk_into_a_larger_clinic_fills_the_indexes_as_it_goes(runner, dbs, connection):
+    bulk(runner, "--seed", "10")
+    with dbs() as session:
+        before = index_definitions(session)
+
+    statements = index_statements_of(
+        connection, lambda: runner.invoke(args=["seed", "bulk", "--owners", "49"])
+    )
+
+    assert statements == []
+    with dbs() as session:
+        assert index_definitions(session) == before
+        assert count(session, Owner) == 99
+
+
 def test_bulk_pauses_the_cycle_collector_only_while_it_runs(runner, dbs):
     assert gc.isenabled()
 

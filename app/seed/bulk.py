@@ -28,6 +28,7 @@ from app.seed.demo import ensure_reference_data
 from app.vets.services import create_vet
 
 BATCH_SIZE = 5_000
+FILLED = (Owner, Pet, Appointment, Visit)  # the tables a seed fills, in the order it fills them
 OWNERS_PER_ROUND = 1_000  # owners generated, written and reported to the progress bar at once
 PAST_DAYS, FUTURE_DAYS = 365, 120
 SLOT = timedelta(minutes=30)
@@ -124,8 +125,9 @@ def seed_bulk(owners, pets_per_owner, appointments_per_pet, seed, progress=lambd
     schedule = Schedule(rng, owners * pets_per_owner, appointments_per_pet, now)
     pet_types = PetTypeDraw(rng, now.date())
     counts = Counts(vets=schedule.vets_added)
-    writers = {model: TableWriter(model) for model in (Owner, Pet, Appointment, Visit)}
-    with large_page_cache(), cycle_collector_paused():
+    writers = {model: TableWriter(model) for model in FILLED}
+    rebuild = rebuilding_indexes_pays(owners)
+    with large_page_cache(), cycle_collector_paused(), indexes_rebuilt(FILLED, rebuild):
         for first in range(0, owners, OWNERS_PER_ROUND):
             size = min(OWNERS_PER_ROUND, owners - first)
             owner_rows = [fake_owner(rng, owner_id) for owner_id in reserve_ids(Owner, size)]
@@ -146,6 +148,31 @@ def seed_bulk(owners, pets_per_owner, appointments_per_pet, seed, progress=lambd
             counts.visits += len(visit_rows)
             progress(size)
     return counts
+
+
+def rebuilding_indexes_pays(owners):
+    """Whether to fill the tables without their indexes and build them after (indexes_rebuilt)."""
+    # On SQLite, when the seed at least doubles the clinic (the other tables grow with the
+    # owners): adding half as many as there are already, both ways take the same time.
+    # Not on PostgreSQL: DROP INDEX there locks the table against readers until commit.
+    if db.session.connection().dialect.name != "sqlite":
+        return False
+    return owners >= db.session.scalar(sa.select(sa.func.count()).select_from(Owner))
+
+
+@contextlib.contextmanager
+def indexes_rebuilt(models, rebuild):
+    """With ``rebuild``, drop the models' indexes for this block and create them again after it."""
+    # Filling them row by row, in the random order of start times, vets and names, costs more
+    # than building them once at the end: a seed of 100,000 owners on SQLite takes 19 s, not 24.
+    indexes = [index for model in models for index in model.__table__.indexes] if rebuild else []
+    connection = db.session.connection()
+    for index in indexes:
+        index.drop(connection)
+    yield
+    # Not in a finally: after an error the transaction is rolled back, dropped indexes and all.
+    for index in indexes:
+        index.create(connection)
 
 
 def slot_grid(rng, appointments, pets, today):
