@@ -164,7 +164,7 @@ def rebuilding_indexes_pays(owners):
 def indexes_rebuilt(models, rebuild):
     """With ``rebuild``, drop the models' indexes for this block and create them again after it."""
     # Filling them row by row, in the random order of start times, vets and names, costs more
-    # than building them once at the end: a seed of 100,000 owners on SQLite takes 19 s, not 24.
+    # than building them once at the end: 100,000 owners take about 20 s on SQLite, not 24.
     indexes = [index for model in models for index in model.__table__.indexes] if rebuild else []
     connection = db.session.connection()
     for index in indexes:
