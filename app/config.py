@@ -73,6 +73,7 @@ def from_environment():
         "CLINIC_CLOSES": _env_time("CLINIC_CLOSES", time(18, 0)),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 10),
+        "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000),
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15),
         "BOOTSTRAP_SERVE_LOCAL": True,

@@ -107,6 +107,23 @@ def test_search_pages_keep_the_search_term(client, dbs, app):
     assert second.count("Smith</a>") == 2
 
 
+def test_a_search_counts_its_matches_no_further_than_the_limit(
+    client, dbs, app, monkeypatch, statements
+):
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_LIMIT", 5)
+    make_owners(dbs, *[f"Owner{i:02d} Smith" for i in range(7)], "Other Jones")
+    statements.reset()
+    page = client.get("/owners?lastName=smi").get_data(as_text=True)
+    assert "More than 5 owners, page 1. Type more of the last name" in page
+    assert page.count("Smith</a>") == 7 and "Jones" not in page
+    (count,) = [sql for sql in statements.sql if "count(*)" in sql.lower()]
+    assert "LIMIT" in count.upper()
+    exactly = client.get("/owners?lastName=").get_data(as_text=True)  # 8 owners: 5 is the limit
+    assert "More than 5 owners" in exactly
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_LIMIT", 8)
+    assert "8 owners, page 1 of 1." in client.get("/owners?lastName=").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("page", ["0", "-1", "99", "100000000000000000000000"])
 def test_a_page_that_cannot_exist_is_a_404(client, dbs, page):
     make_owners(dbs, "Betty Davis", "Harold Davis")

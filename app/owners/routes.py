@@ -10,6 +10,7 @@ from app.forms import error_summary
 from app.models import Owner
 from app.owners.forms import FindOwnersForm, OwnerForm
 from app.owners.services import (
+    count_owners,
     delete_owner,
     owner_deletion_options,
     owner_details_options,
@@ -39,13 +40,19 @@ def index():
     if not form.validate():
         return render_template("owners/find.html", form=form), 400
     term = form.lastName.data or ""
-    page = db.paginate(search_owners(term), page=page_number(), per_page=current_app.config["PAGE_SIZE"])
+    page = db.paginate(
+        search_owners(term), page=page_number(), per_page=current_app.config["PAGE_SIZE"], count=False
+    )
+    # Counted up to a limit: beyond it the list says "more than" and shows its pages to there.
+    limit = current_app.config["SEARCH_COUNT_LIMIT"]
+    found = count_owners(term, limit)
+    page.total = min(found, limit)
     if page.total == 0:
         form.lastName.errors.append("has not been found")
         return render_template("owners/find.html", form=form)
     if page.total == 1 and page.page == 1:
         return redirect(url_for("owners.detail", owner_id=page.items[0].id))
-    return render_template("owners/list.html", page=page, term=term)
+    return render_template("owners/list.html", page=page, term=term, more=found > limit)
 
 
 @bp.route("/new", methods=["GET", "POST"])

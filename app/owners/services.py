@@ -69,6 +69,16 @@ def search_owners(term):
     return query
 
 
+def count_owners(term, limit):
+    """How many owners ``search_owners(term)`` finds, counting no further than ``limit`` + 1."""
+    # Past the limit the exact number tells the desk nothing ("type more of the name" does),
+    # and counting every match is the one part of the list whose cost grows with the clinic.
+    matches = sa.select(Owner.id).limit(limit + 1)
+    if term:
+        matches = matches.where(last_name_starts_with(term))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(matches.subquery()))
+
+
 @functools.lru_cache(maxsize=2)
 def owner_details_options(today):
     """Loader options for the owner page: pets, their types, visits and appointments from ``today``."""
