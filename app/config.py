@@ -6,15 +6,18 @@ from datetime import time
 DEFAULT_SECRET_KEY = "dev-only-insecure-key"
 
 
-def _env_int(name, default):
-    """Read an integer environment variable, refusing anything that is not one."""
+def _env_int(name, default, minimum=None):
+    """Read an integer environment variable, refusing anything that is not one (or too small)."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise RuntimeError(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 def _env_bool(name, default):
@@ -72,8 +75,8 @@ def from_environment():
         "CLINIC_OPENS": _env_time("CLINIC_OPENS", time(8, 0)),
         "CLINIC_CLOSES": _env_time("CLINIC_CLOSES", time(18, 0)),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
-        "PAGE_SIZE": _env_int("PAGE_SIZE", 10),
-        "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000),
+        "PAGE_SIZE": _env_int("PAGE_SIZE", 10, minimum=1),
+        "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000, minimum=1),
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15),
         "BOOTSTRAP_SERVE_LOCAL": True,
