@@ -35,13 +35,12 @@ def test_a_malformed_number_setting_is_refused_with_its_name(monkeypatch):
         app_config.from_environment()
 
 
-
-
 @pytest.mark.parametrize(("name", "value"), [("PAGE_SIZE", "0"), ("SEARCH_COUNT_LIMIT", "-1")])
 def test_a_list_size_below_one_is_refused_at_start(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(RuntimeError, match=f"{name} must be at least 1, got {value}"):
         app_config.from_environment()
+
 
 def test_sessions_keep_loaded_values_after_commit(app):
     with app.app_context():
