@@ -92,5 +92,9 @@ class Appointment(Timestamps, Base):
         """Whether the status may move to ``status`` from where it is now."""
         return status in TRANSITIONS.get(self.status, set())
 
+    def allowed_actions(self, actions):
+        """The keys of ``actions`` ({name: (status, ...)}) whose status this one may move to."""
+        return [name for name, (status, *_) in actions.items() if self.can_become(status)]
+
     def __repr__(self):
         return f"<Appointment {self.id} {self.starts_at:%Y-%m-%d %H:%M} {self.status}>"
