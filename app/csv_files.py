@@ -1,6 +1,5 @@
 """CSV files the commands read and write: their headers, strict reading, safe writing."""
 
-import contextlib
 import csv
 import typing
 
@@ -141,12 +140,35 @@ def _open_for_reading(path):
     return open(path, encoding=ENCODING, errors="strict", newline="")
 
 
-@contextlib.contextmanager
-def csv_output(path, columns):
-    """A csv.DictWriter on a file (written whole or not at all) or, without a path, stdout."""
+# The -o/--output option of every `flask export ...` command; write_csv honours it.
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file (replaced whole, only if the export succeeds); default: stdout.",
+)
+
+
+def write_csv(path, columns, rows):
+    """Write the rows (dicts) as CSV to a file, whole or not at all, or to stdout; their number.
+
+    With a file, says on stderr how many rows it got (stdout may be the CSV itself).
+    """
     # atomic: the rows go to a temporary file renamed into place at the end, so a failed
     # export never leaves a half-written file behind.
     with click.open_file(path or "-", "w", encoding="utf-8", atomic=bool(path)) as stream:
-        writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        yield writer
+        count = _write_rows(stream, columns, rows)
+    if path:
+        click.echo(f"{count} rows written to {path}.", err=True)
+    return count
+
+
+def _write_rows(stream, columns, rows):
+    """The header and the rows on the stream; how many rows."""
+    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count

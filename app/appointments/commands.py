@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from app.appointments.services import day_sheet
 from app.cli import CommandGroup, text_table
 from app.clinic import clinic_today
-from app.csv_files import APPOINTMENT_COLUMNS, csv_output
+from app.csv_files import APPOINTMENT_COLUMNS, output_option, write_csv
 from app.extensions import db
 from app.models import Appointment, Owner, Pet, PetType, Vet
 from app.phone import format_phone
@@ -60,12 +60,7 @@ def day_row(appointment):
 @click.command("appointments")
 @click.option("--from", "first_day", type=DATE, help="First day, as YYYY-MM-DD (default: the first).")
 @click.option("--to", "last_day", type=DATE, help="Last day, included, as YYYY-MM-DD (default: the last).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write to this file (replaced whole, only if the export succeeds); default: stdout.",
-)
+@output_option
 @with_appcontext
 def export_appointments(first_day, last_day, output):
     """Export appointments as CSV, by start time, with their vet, pet and owner."""
@@ -73,13 +68,7 @@ def export_appointments(first_day, last_day, output):
     last_day = last_day.date() if last_day else None
     if first_day and last_day and last_day < first_day:
         raise click.BadParameter("--to is before --from.", param_hint="'--to'")
-    count = 0
-    with csv_output(output, APPOINTMENT_COLUMNS) as writer:
-        for row in appointment_rows(first_day, last_day):
-            writer.writerow(row)
-            count += 1
-    if output:
-        click.echo(f"{count} rows written to {output}.", err=True)
+    write_csv(output, APPOINTMENT_COLUMNS, appointment_rows(first_day, last_day))
 
 
 def appointment_rows(first_day=None, last_day=None, batch_size=1000):

@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.cli import progress_bar
-from app.csv_files import OWNER_COLUMNS, CsvTable, csv_output, table_rows
+from app.csv_files import OWNER_COLUMNS, CsvTable, output_option, table_rows, write_csv
 from app.database import write_transactions
 from app.extensions import db
 from app.owners.csv_rows import export_rows, import_rows
@@ -70,19 +70,8 @@ def import_summary(outcomes, rejected, dry_run):
 
 
 @click.command("owners")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write to this file (replaced whole, only if the export succeeds); default: stdout.",
-)
+@output_option
 @with_appcontext
 def export_owners(output):
     """Export every owner as CSV, one row per pet; `flask import owners` reads it back."""
-    count = 0
-    with csv_output(output, OWNER_COLUMNS) as writer:
-        for row in export_rows():
-            writer.writerow(row)
-            count += 1
-    if output:
-        click.echo(f"{count} rows written to {output}.", err=True)
+    write_csv(output, OWNER_COLUMNS, export_rows())
