@@ -1,6 +1,9 @@
 """CSV files the commands read and write: their headers, strict reading, safe writing."""
 
+import contextlib
 import csv
+import os
+import tempfile
 import typing
 
 import click
@@ -154,12 +157,24 @@ def write_csv(path, columns, rows):
 
     With a file, says on stderr how many rows it got (stdout may be the CSV itself).
     """
-    # atomic: the rows go to a temporary file renamed into place at the end, so a failed
-    # export never leaves a half-written file behind.
-    with click.open_file(path or "-", "w", encoding="utf-8", atomic=bool(path)) as stream:
-        count = _write_rows(stream, columns, rows)
-    if path:
-        click.echo(f"{count} rows written to {path}.", err=True)
+    if not path:
+        with click.open_file("-", "w", encoding="utf-8") as stream:
+            return _write_rows(stream, columns, rows)
+    # The rows go to a temporary file beside the target, renamed over it only once every
+    # row is written, so a failed export leaves the file it would have replaced as it was.
+    # (click.open_file(atomic=True) renames even when the block raises: pallets/click#3221.)
+    # mkstemp makes the file readable by its owner only: an export holds people's details.
+    target = os.path.abspath(path)
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".export-", suffix=".csv")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as stream:
+            count = _write_rows(stream, columns, rows)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    click.echo(f"{count} rows written to {path}.", err=True)
     return count
 
 

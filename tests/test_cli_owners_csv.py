@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from app import csv_files
 from app.csv_files import OWNER_COLUMNS
 from app.extensions import db
 from app.models import Owner, Pet, PetType
@@ -373,3 +374,17 @@ def test_a_pet_born_today_is_accepted_and_tomorrow_is_not(runner, dbs, pet_types
 
     assert result.exit_code == 1
     assert "line 3: Birth date: The birth date cannot be in the future." in result.stderr
+
+
+def test_an_export_that_fails_half_way_leaves_the_earlier_file_as_it_was(tmp_path):
+    target = tmp_path / "owners.csv"
+    target.write_text("the export of yesterday\n", encoding="utf-8")
+
+    def rows():
+        yield dict.fromkeys(OWNER_COLUMNS, "x")
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        csv_files.write_csv(str(target), OWNER_COLUMNS, rows())
+    assert target.read_text(encoding="utf-8") == "the export of yesterday\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["owners.csv"]  # no temporary left
