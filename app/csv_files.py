@@ -165,7 +165,12 @@ def write_csv(path, columns, rows):
     # (click.open_file(atomic=True) renames even when the block raises: pallets/click#3221.)
     # mkstemp makes the file readable by its owner only: an export holds people's details.
     target = os.path.abspath(path)
-    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".export-", suffix=".csv")
+    try:
+        fd, temporary = tempfile.mkstemp(
+            dir=os.path.dirname(target), prefix=".export-", suffix=".csv"
+        )
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {path}: {error.strerror}.") from None
     try:
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             count = _write_rows(stream, columns, rows)

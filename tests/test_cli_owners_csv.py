@@ -388,3 +388,10 @@ def test_an_export_that_fails_half_way_leaves_the_earlier_file_as_it_was(tmp_pat
         csv_files.write_csv(str(target), OWNER_COLUMNS, rows())
     assert target.read_text(encoding="utf-8") == "the export of yesterday\n"
     assert [path.name for path in tmp_path.iterdir()] == ["owners.csv"]  # no temporary left
+
+
+def test_an_export_to_a_folder_that_does_not_exist_is_refused_with_a_clear_message(runner, tmp_path):
+    result = runner.invoke(args=["export", "owners", "-o", str(tmp_path / "nowhere" / "o.csv")])
+    assert result.exit_code == 1
+    assert f"Error: Cannot write {tmp_path / 'nowhere' / 'o.csv'}: No such file or directory." in result.stderr
+    assert list(tmp_path.iterdir()) == []
