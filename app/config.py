@@ -6,6 +6,10 @@ from datetime import time
 DEFAULT_SECRET_KEY = "dev-only-insecure-key"
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the app cannot run with; the message names it and says what it must be."""
+
+
 def _env_int(name, default, minimum=None):
     """Read an integer environment variable, refusing anything that is not one (or too small)."""
     raw = os.environ.get(name)
@@ -14,9 +18,9 @@ def _env_int(name, default, minimum=None):
     try:
         value = int(raw)
     except ValueError:
-        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from None
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
     if minimum is not None and value < minimum:
-        raise RuntimeError(f"{name} must be at least {minimum}, got {value}")
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {value}")
     return value
 
 
@@ -36,7 +40,7 @@ def _env_time(name, default):
     try:
         return time.fromisoformat(raw)
     except ValueError:
-        raise RuntimeError(f"{name} must be a time as HH:MM, got {raw!r}") from None
+        raise ConfigurationError(f"{name} must be a time as HH:MM, got {raw!r}") from None
 
 
 def engine_options(url):

@@ -316,6 +316,24 @@ def test_gunicorn_refuses_to_start_without_a_real_secret_key(
     assert "Booting worker" not in server.stderr()
 
 
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY is not set, or is the development default"),
+        ({"PAGE_SIZE": "0"}, "PAGE_SIZE must be at least 1, got 0"),
+    ],
+)
+def test_a_flask_command_with_a_setting_to_fix_says_so_in_one_line(
+    deployed_database, settings, message
+):
+    env = production_env(deployed_database, **settings)
+    done = subprocess.run([str(BIN / "flask"), "users", "list"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"PetClinic cannot start: {message}")
+    assert len(done.stderr.strip().splitlines()) == 1  # no traceback
+
+
 def test_workers_never_use_a_connection_the_master_opened(probe_server):
     master = str(probe_server.process.pid)
     seen = {}

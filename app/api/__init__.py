@@ -11,6 +11,7 @@ from app.api import errors
 from app.api.blueprint import bp
 from app.api.docs import docs_bp
 from app.api.schemas import ProblemDetailSchema
+from app.config import ConfigurationError
 from app.extensions import csrf
 
 PROBLEM_JSON = "application/problem+json"
@@ -41,7 +42,7 @@ def prefix_from(config):
     """API_PREFIX as a path: leading slash, no trailing one, never the site's root."""
     prefix = "/" + str(config.get("API_PREFIX") or "/api").strip().strip("/")
     if prefix == "/":
-        raise RuntimeError("API_PREFIX must be a path such as /api, not the site's root.")
+        raise ConfigurationError("API_PREFIX must be a path such as /api, not the site's root.")
     return prefix
 
 

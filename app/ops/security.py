@@ -2,7 +2,7 @@
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import DEFAULT_SECRET_KEY
+from app.config import DEFAULT_SECRET_KEY, ConfigurationError
 
 # The pages load only this site's own CSS, JS and images, with no inline script or style;
 # Bootstrap's CSS draws its small icons (toggler, select arrows) from data: URIs.
@@ -42,7 +42,7 @@ def is_missing_secret_key(key):
 def require_secret_key(app):
     """Refuse to run outside debug and testing without a real secret key."""
     if not (app.debug or app.testing) and is_missing_secret_key(app.config.get("SECRET_KEY")):
-        raise RuntimeError(MISSING_SECRET_KEY)
+        raise ConfigurationError(MISSING_SECRET_KEY)
 
 
 def trust_proxy_headers(app):
