@@ -11,7 +11,7 @@ from app.models import Specialty, Vet
 from app.reference import list_named
 from app.reference_commands import reference_group
 from app.vets.forms import VetForm
-from app.vets.services import create_vet, deactivate_vet, vets_query
+from app.vets.services import create_vet, deactivate_vet, specialties_by_names, vets_query
 
 vets_cli = CommandGroup("vets", help="The clinic's vets.")
 specialties_cli = reference_group("specialties", Specialty, "specialty")
@@ -30,15 +30,15 @@ specialties_cli = reference_group("specialties", Specialty, "specialty")
 def add_vet(first_name, last_name, specialties):
     """Add a vet who takes bookings, checked by the same rules as the web form."""
     with write_transactions():
-        specialty_ids = {row.name: str(row.id) for row in list_named(Specialty)}
-        unknown = [name for name in specialties if name.strip().lower() not in specialty_ids]
-        if unknown:
+        try:
+            chosen = specialties_by_names(specialties)
+        except ValueError as unknown:
+            known = ", ".join(row.name for row in list_named(Specialty)) or "none"
             raise click.ClickException(
-                f"Unknown specialty {', '.join(map(repr, unknown))}; known: "
-                f"{', '.join(sorted(specialty_ids)) or 'none'} (add one with `flask specialties add`)."
-            )
+                f"{unknown} Known: {known} (add one with `flask specialties add`)."
+            ) from None
         fields = [("first_name", first_name), ("last_name", last_name)]
-        fields += [("specialty_ids", specialty_ids[name.strip().lower()]) for name in specialties]
+        fields += [("specialty_ids", str(specialty.id)) for specialty in chosen]
         form = VetForm(formdata=MultiDict(fields), meta={"csrf": False})
         if not form.validate():
             raise click.ClickException(f"No vet added. {error_summary(form)}")
