@@ -283,11 +283,20 @@ def test_bulk_into_a_larger_clinic_fills_the_indexes_as_it_goes(runner, dbs, con
         assert count(session, Owner) == 99
 
 
-def test_bulk_pauses_the_cycle_collector_only_while_it_runs(runner, dbs):
+def test_bulk_pauses_the_cycle_collector_only_while_it_runs(runner, dbs, monkeypatch):
+    while_writing = []
+    insert_rows = bulk_data.TableWriter.insert_rows
+
+    def noting_the_collector(writer, rows):
+        while_writing.append(gc.isenabled())
+        return insert_rows(writer, rows)
+
+    monkeypatch.setattr(bulk_data.TableWriter, "insert_rows", noting_the_collector)
     assert gc.isenabled()
 
     bulk(runner, "--seed", "8")
 
+    assert while_writing and not any(while_writing)
     assert gc.isenabled()
 
 
