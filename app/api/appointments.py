@@ -181,10 +181,9 @@ def complete(fields, appointment_id):
     A follow-up that cannot be booked does not undo the visit: followUpProblem says why.
     """
     appointment = appointment_or_404(appointment_id)
-    follow_up = fields.get("follow_up")
-    if follow_up is not None:
-        follow_up = {**follow_up, "reason": f"Follow-up: {appointment.reason}"[:255]}
-    visit, booked, problem = complete_appointment(appointment, fields["description"], follow_up)
+    visit, booked, problem = complete_appointment(
+        appointment, fields["description"], fields.get("follow_up")
+    )
     db.session.commit()
     body = {
         "appointment": appointment_or_404(appointment_id, fresh=True),

@@ -192,7 +192,6 @@ def complete(appointment_id):
                     "vet_id": form.follow_up_vet_id.data,
                     "starts_at": datetime.combine(form.follow_up_date.data, form.follow_up_time.data),
                     "duration": form.follow_up_minutes.data,
-                    "reason": f"Follow-up: {appointment.reason}"[:255],
                 }
         _, booked, refused = complete_appointment(appointment, form.description.data, follow_up)
         db.session.commit()

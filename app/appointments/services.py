@@ -165,8 +165,9 @@ def change_status(appointment, status):
 def complete_appointment(appointment, description, follow_up=None):
     """Complete a checked-in appointment and write its visit; book an optional follow-up.
 
-    The follow-up ({vet_id, starts_at, duration, reason}) goes in a savepoint: if it is
-    refused, only it is rolled back. Returns (visit, follow_up_appointment, problem).
+    The follow-up ({vet_id, starts_at, duration}) goes in a savepoint, for the reason
+    "Follow-up: <this reason>": if it is refused, only it is rolled back. Returns
+    (visit, follow_up_appointment, problem).
     """
     change_status(appointment, AppointmentStatus.COMPLETED)
     visit = Visit(
@@ -182,7 +183,8 @@ def complete_appointment(appointment, description, follow_up=None):
         return visit, None, None
     try:
         with db.session.begin_nested():
-            booked = book_appointment(appointment.pet_id, **follow_up)
+            reason = f"Follow-up: {appointment.reason}"[:255]
+            booked = book_appointment(appointment.pet_id, reason=reason, **follow_up)
     except BookingRefused as refusal:
         return visit, None, str(refusal)
     return visit, booked, None
