@@ -37,8 +37,9 @@ def user_body(user):
 def add_user(fields):
     """Creates a staff account with exactly one role (passwords: 10 characters or more)."""
     role = role_from(fields["roles"][0]["name"])
-    user = create_user(fields["username"], fields["password"], role, fields["vet_id"])
-    user.active = fields["enabled"]
+    user = create_user(
+        fields["username"], fields["password"], role, fields["vet_id"], active=fields["enabled"]
+    )
     db.session.commit()
     return user_body(user), 201, {"Location": url_for("api.get_user", username=user.username)}
 

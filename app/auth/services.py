@@ -38,8 +38,8 @@ def find_user(username):
     return db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
 
 
-def create_user(username, password, role, vet_id=None):
-    """Add a staff account; AccountError says what is wrong."""
+def create_user(username, password, role, vet_id=None, active=True):
+    """Add a staff account (an inactive one cannot sign in); AccountError says what is wrong."""
     username = normalise_username(username)
     if not username or len(username) > 80 or not username.isprintable() or " " in username:
         raise AccountError("A username is 1 to 80 characters without spaces.")
@@ -51,7 +51,13 @@ def create_user(username, password, role, vet_id=None):
     role = Role(role)
     if vet_id is not None and db.session.get(Vet, vet_id) is None:
         raise AccountError(f"There is no vet with id {vet_id}.")
-    user = User(username=username, password_hash=hash_password(password), role=role, vet_id=vet_id)
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        vet_id=vet_id,
+        active=active,
+    )
     db.session.add(user)
     db.session.flush()
     return user

@@ -29,13 +29,16 @@ def new():
     if form.validate_on_submit():
         try:
             user = create_user(
-                form.username.data, form.password.data or "", form.role.data, form.vet_id.data or None
+                form.username.data,
+                form.password.data or "",
+                form.role.data,
+                form.vet_id.data or None,
+                active=form.active.data,
             )
         except AccountError as error:
             field = form.password if "password" in str(error).lower() else form.username
             field.errors.append(str(error))
         else:
-            user.active = form.active.data
             db.session.commit()
             flash(f"Account {user.username} created.", "success")
             return redirect(url_for("users.index"))

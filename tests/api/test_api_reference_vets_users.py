@@ -109,6 +109,17 @@ def test_creating_a_user_never_answers_the_password(api, app):
     assert joy.get("/owners").status_code == 200
 
 
+def test_a_user_created_disabled_exists_but_cannot_sign_in(api, app):
+    fields = {"username": "nurse.joy", "password": "long enough pass", "enabled": False,
+              "roles": [{"name": "ROLE_RECEPTION"}]}
+    assert api().post("/users", json=fields).get_json()["enabled"] is False
+    assert api().get("/users/nurse.joy").get_json()["enabled"] is False
+    from tests.api.conftest import ApiClient
+
+    joy = ApiClient(app.test_client(), basic("nurse.joy", "long enough pass"))
+    assert joy.get("/owners").status_code == 401
+
+
 @pytest.mark.parametrize(
     ("change", "detail"),
     [
