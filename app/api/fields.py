@@ -6,6 +6,7 @@ import marshmallow as ma
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
+from app.appointments.services import has_day_sheet
 from app.phone import InvalidPhoneNumber, national_digits, normalise_phone
 from app.validation import birth_date_problem, has_control_characters, visit_date_problem
 
@@ -102,8 +103,8 @@ def visit_date_rule(day):
 
 
 def calendar_day_rule(day):
-    """A day the calendar arithmetic can handle (the day after it must exist too)."""
-    if not 1 < day.year < 9999:
+    """A day with a day sheet: the calendar has the days on either side of it."""
+    if not has_day_sheet(day):
         raise ma.ValidationError("Not a day the clinic has.")
 
 

@@ -17,6 +17,7 @@ from app.appointments.services import (
     complete_appointment,
     day_sheet,
     day_sheet_vets,
+    has_day_sheet,
     pet_with_owner,
     reschedule,
 )
@@ -81,9 +82,7 @@ def day_from_args():
         day = date.fromisoformat(raw)
     except ValueError:
         abort(404, description="The date must be written as YYYY-MM-DD.")
-    # The sheet reads up to the next midnight and links to the days either side, which the
-    # calendar's first and last days (years 1 and 9999) do not have.
-    if not date.min < day < date.max:
+    if not has_day_sheet(day):
         abort(404, description="There is no day sheet for that date.")
     return day
 

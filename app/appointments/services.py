@@ -8,7 +8,7 @@ has no row locks; there every write request begins with BEGIN IMMEDIATE (see
 app.database), which serialises writers the same way.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -220,6 +220,15 @@ def appointment_options():
         joinedload(Appointment.vet),
         joinedload(Appointment.visit),
     ]
+
+
+def has_day_sheet(day):
+    """Whether the calendar has the days on either side of ``day``.
+
+    A day sheet reads up to the next midnight and links to the day before and after, which
+    the calendar's first and last days (years 1 and 9999) do not have.
+    """
+    return date.min < day < date.max
 
 
 def day_bounds(day):

@@ -80,6 +80,9 @@ def test_the_day_sheet_lists_a_days_appointments_by_vet(api, clinic, today, dbs)
     assert api().get(f"/appointments?date={day}&vetId=999999").get_json() == []
     assert api().get("/appointments").get_json() == []
     assert_problem(api().get("/appointments?date=9999-12-31"), 400)
+    # As on the web day sheet: every day but the calendar's first and last has a sheet.
+    assert api().get("/appointments?date=9999-12-30").status_code == 200
+    assert_problem(api().get("/appointments?date=0001-01-01"), 400)
 
 
 def test_reschedule_status_and_completion_with_follow_up(api, clinic, today):
