@@ -6,9 +6,14 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.appointments.services import BookingRefused, book_appointment
+from app.appointments.services import (
+    BookingRefused,
+    IllegalTransition,
+    book_appointment,
+    change_status,
+)
 from app.extensions import db
-from app.models import Appointment, Pet, Vet, Visit
+from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from tests import factories as f
 from tests.concurrency import post_at_once
 from tests.staff import signed_in
@@ -316,6 +321,16 @@ def test_status_changes_are_applied_only_when_legal(client, dbs, clinic, steps, 
     assert appointments(dbs)[0][3] == final
     legal = len(steps) == 1
     assert ("cannot be marked" in page.get_data(as_text=True)) is not legal
+
+
+def test_a_status_change_never_completes_an_appointment_without_its_visit(client, dbs, clinic):
+    booked(client, clinic)
+    client.post(f"/appointments/{first_appointment_id(dbs)}/check-in")
+    with dbs() as session:
+        appointment = session.get(Appointment, first_appointment_id(dbs))
+        with pytest.raises(IllegalTransition, match="completed with its visit notes"):
+            change_status(appointment, AppointmentStatus.COMPLETED)
+        assert appointment.status is AppointmentStatus.CHECKED_IN
 
 
 def test_an_unknown_status_action_is_a_404(client, dbs, clinic):

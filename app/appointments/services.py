@@ -151,7 +151,17 @@ def reschedule(appointment, vet_id, starts_at, duration, reason):
 
 
 def change_status(appointment, status):
-    """Move an appointment to ``status`` if its life allows it; else IllegalTransition."""
+    """Move an appointment to ``status`` if its life allows it; else IllegalTransition.
+
+    Not to completed: that writes the visit too (complete_appointment).
+    """
+    if status is AppointmentStatus.COMPLETED:
+        raise IllegalTransition("An appointment is completed with its visit notes, not by status.")
+    return _move(appointment, status)
+
+
+def _move(appointment, status):
+    """Move the status where TRANSITIONS allow; else IllegalTransition."""
     if not appointment.can_become(status):
         raise IllegalTransition(
             f"A {appointment.status.label.lower()} appointment cannot be marked "
@@ -169,7 +179,7 @@ def complete_appointment(appointment, description, follow_up=None):
     "Follow-up: <this reason>": if it is refused, only it is rolled back. Returns
     (visit, follow_up_appointment, problem).
     """
-    change_status(appointment, AppointmentStatus.COMPLETED)
+    _move(appointment, AppointmentStatus.COMPLETED)
     visit = Visit(
         pet_id=appointment.pet_id,
         vet_id=appointment.vet_id,
