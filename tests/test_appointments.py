@@ -9,8 +9,11 @@ import sqlalchemy as sa
 from app.appointments.services import (
     BookingRefused,
     IllegalTransition,
+    VisitRefused,
     book_appointment,
     change_status,
+    record_visit,
+    update_visit,
 )
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
@@ -478,6 +481,17 @@ def test_a_visit_in_the_future_is_refused(client, dbs, clinic, today):
     assert "cannot be in the future" in response.get_data(as_text=True)
     with dbs() as session:
         assert session.scalar(sa.select(sa.func.count(Visit.id))) == 0
+
+
+def test_the_visit_services_refuse_a_future_date_whoever_calls_them(app, dbs, clinic, today):
+    tomorrow = today + timedelta(days=1)
+    with app.app_context(), dbs() as session:
+        with pytest.raises(VisitRefused, match="cannot be in the future"):
+            record_visit(clinic["leo"], tomorrow, "x")
+        visit = record_visit(clinic["leo"], today, "seen today")
+        with pytest.raises(VisitRefused, match="cannot be in the future"):
+            update_visit(visit, tomorrow, "seen today")
+        assert session.scalars(sa.select(Visit.date)).all() == [today]
 
 
 def test_home_page_shows_todays_count_per_vet(client, dbs, clinic, today):

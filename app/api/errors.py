@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.urls import iri_to_uri
 
-from app.appointments.services import BookingRefused, IllegalTransition, SlotTaken
+from app.appointments.services import BookingRefused, IllegalTransition, SlotTaken, VisitRefused
 from app.auth.services import AccountError
 from app.errors import request_id
 from app.extensions import db
@@ -108,6 +108,6 @@ def register(bp):
     for exception in (DuplicatePetName, DuplicateName, NameInUse, VetInUse, SlotTaken,
                       IllegalTransition):
         bp.register_error_handler(exception, conflict)
-    for exception in (BookingRefused, AccountError):
+    for exception in (BookingRefused, AccountError, VisitRefused):
         bp.register_error_handler(exception, refused)
     bp.register_error_handler(IntegrityError, stale)

@@ -18,6 +18,7 @@ from app.clinic import clinic_now
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
+from app.validation import visit_date_problem
 
 # Appointments that hold their slot; a cancelled one frees it.
 HOLDS_SLOT = (
@@ -38,6 +39,10 @@ class BookingRefused(ValueError):
 
 class SlotTaken(BookingRefused):
     """The vet or the pet already has an appointment that overlaps the requested time."""
+
+
+class VisitRefused(ValueError):
+    """A visit breaks a rule (it is dated in the future)."""
 
 
 class IllegalTransition(ValueError):
@@ -201,7 +206,8 @@ def complete_appointment(appointment, description, follow_up=None):
 
 
 def record_visit(pet_id, day, description, vet_id=None):
-    """Record a walk-in or historical visit directly."""
+    """Record a walk-in or historical visit directly; VisitRefused if it breaks a rule."""
+    refuse_visit_date(day)
     visit = Visit(pet_id=pet_id, date=day, description=description, vet_id=vet_id)
     db.session.add(visit)
     db.session.flush()
@@ -209,10 +215,18 @@ def record_visit(pet_id, day, description, vet_id=None):
 
 
 def update_visit(visit, day, description):
-    """Correct a visit's date or description."""
+    """Correct a visit's date or description; VisitRefused if it breaks a rule."""
+    refuse_visit_date(day)
     visit.date, visit.description = day, description
     db.session.flush()
     return visit
+
+
+def refuse_visit_date(day):
+    """Raise VisitRefused for a date no visit can have."""
+    problem = visit_date_problem(day)
+    if problem:
+        raise VisitRefused(problem)
 
 
 def delete_visit(visit):

@@ -6,11 +6,10 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import permission_required
 from app.appointments.forms import VisitForm
-from app.appointments.services import pet_with_owner, record_visit
+from app.appointments.services import VisitRefused, pet_with_owner, record_visit
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Visit
-from app.validation import visit_date_problem
 
 bp = Blueprint("visits", __name__, url_prefix="/owners/<int:owner_id>/pets/<int:pet_id>/visits")
 
@@ -22,11 +21,11 @@ def new(owner_id, pet_id):
     pet = pet_with_owner(owner_id, pet_id) or abort(404)
     form = VisitForm()
     if form.validate_on_submit():
-        problem = visit_date_problem(form.date.data)
-        if problem:
-            form.date.errors.append(problem)
-        else:
+        try:
             record_visit(pet.id, form.date.data, form.description.data, form.vet_id.data or None)
+        except VisitRefused as refusal:
+            form.date.errors.append(str(refusal))
+        else:
             db.session.commit()
             flash(f"Visit of {pet.name} recorded.", "success")
             return redirect(url_for("owners.detail", owner_id=owner_id))
