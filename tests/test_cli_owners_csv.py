@@ -47,10 +47,14 @@ def pet_types(dbs):
         session.commit()
 
 
-def test_importing_the_sample_file_creates_its_owners_and_pets(runner, dbs, pet_types):
+def test_importing_the_sample_file_creates_its_owners_and_pets(
+    runner, dbs, pet_types, statements
+):
     result = runner.invoke(args=["import", "owners", str(SAMPLE)])
 
     assert result.exit_code == 0, result.output
+    # The pet types are read once for the file, not once per row with a pet.
+    assert len([sql for sql in statements.sql if "FROM pet_types" in sql]) == 1
     assert "5 rows imported (4 new owners, 4 pets); 0 rows rejected." in result.stdout
     with dbs() as session:
         imported = owners_and_pets(session)

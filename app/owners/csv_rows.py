@@ -35,7 +35,8 @@ class PetTypes:
     """Pet type ids by name, read once per import (names are stored lower-case)."""
 
     def __init__(self):
-        self.ids = {name: type_id for type_id, name in pet_type_choices()}
+        self.choices = pet_type_choices()  # for each row's PetForm: not a query per row
+        self.ids = {name: type_id for type_id, name in self.choices}
 
     def form_value(self, name):
         """The PetForm value for a type name: its id, blank, or an id the form refuses."""
@@ -84,7 +85,9 @@ def import_row(values, pet_types):
     if any(values[column].strip() for column in PET_COLUMNS):
         pet_data = {PET_FORM_FIELDS[column]: values[column] for column in PET_COLUMNS}
         pet_data["type_id"] = pet_types.form_value(values["pet_type"])
-        pet_form = PetForm(formdata=MultiDict(pet_data), meta={"csrf": False})
+        pet_form = PetForm(
+            formdata=MultiDict(pet_data), meta={"csrf": False}, type_choices=pet_types.choices
+        )
     problems = []
     if not owner_form.validate():
         problems.append(error_summary(owner_form))

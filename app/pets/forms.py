@@ -26,9 +26,10 @@ class PetForm(PageForm):
     type_id = SelectField("Type", coerce=int, validators=[InputRequired("Choose a type.")])
     submit = SubmitField("Save pet")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, type_choices=None, **kwargs):
+        """``type_choices``: the (id, name) pairs when the caller has them already."""
         super().__init__(*args, **kwargs)
-        self.type_id.choices = pet_type_choices()
+        self.type_id.choices = pet_type_choices() if type_choices is None else type_choices
 
 
 class FirstPetForm(PetForm):
