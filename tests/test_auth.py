@@ -86,6 +86,17 @@ def test_every_route_is_classified(app):
     assert endpoints == set(ACCESS)
 
 
+def test_every_api_route_requires_a_permission(app):
+    # The API authenticates every request; its roles are checked by @requires on each route.
+    api_endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")}
+    assert len(api_endpoints) > 30
+    unguarded = sorted(
+        endpoint for endpoint in api_endpoints
+        if getattr(app.view_functions[endpoint], "required_permission", None) is None
+    )
+    assert unguarded == []
+
+
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_route(app, anonymous, records):
     for endpoint, method, url in requests_for(app, records):
         response = anonymous.open(url, method=method)

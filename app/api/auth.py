@@ -72,6 +72,7 @@ def requires(permission):
                 raise Forbidden(f"Your role does not allow this (it needs {permission!r}).")
             return view(*args, **kwargs)
 
+        wrapped.required_permission = permission  # for the test that every route has one
         return bp.errors(401, 403)(wrapped)
 
     return decorator
