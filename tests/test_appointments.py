@@ -9,14 +9,12 @@ import sqlalchemy as sa
 from app.appointments.services import (
     BookingRefused,
     IllegalTransition,
-    VisitRefused,
     book_appointment,
     change_status,
-    record_visit,
-    update_visit,
 )
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
+from app.visits.services import VisitRefused, record_visit, update_visit
 from tests import factories as f
 from tests.concurrency import post_at_once
 from tests.staff import signed_in

@@ -7,13 +7,14 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.urls import iri_to_uri
 
-from app.appointments.services import BookingRefused, IllegalTransition, SlotTaken, VisitRefused
+from app.appointments.services import BookingRefused, IllegalTransition, SlotTaken
 from app.auth.services import AccountError
 from app.errors import request_id
 from app.extensions import db
 from app.pets.services import DuplicatePetName
 from app.reference.services import DuplicateName, NameInUse
 from app.vets.services import VetInUse
+from app.visits.services import VisitRefused
 
 # Where webargs found the bad value → how the message names it.
 LOCATIONS = {"json": "Path", "query": "Query parameter", "path": "Path parameter"}

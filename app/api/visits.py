@@ -8,15 +8,11 @@ from app.api.blueprint import LOCATION, bp
 from app.api.owners import OWNER_ID
 from app.api.pets import PET_ID
 from app.api.schemas import NewVisitSchema, VisitFieldsSchema, VisitSchema
-from app.appointments.services import (
-    delete_visit,
-    pet_with_owner,
-    record_visit,
-    update_visit,
-)
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Pet, Visit
+from app.pets.services import pet_with_owner
+from app.visits.services import delete_visit, record_visit, update_visit
 
 VISIT_ID = "<int(max=2147483647):visit_id>"
 

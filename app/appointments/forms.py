@@ -1,6 +1,5 @@
 """Appointment and visit forms."""
 
-import sqlalchemy as sa
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,11 +19,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.extensions import db
 from app.forms import PageForm
-from app.models import Vet
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.validation import printable, strip
+from app.vets.forms import vet_choices
 
 
 class WholeNumberRange(NumberRange):
@@ -41,14 +39,6 @@ class WholeNumberRange(NumberRange):
 DURATION_RULE = WholeNumberRange(
     MIN_DURATION, MAX_DURATION, f"Between {MIN_DURATION} and {MAX_DURATION} minutes."
 )
-
-
-def vet_choices(active_only=True, include_id=None):
-    """(id, name) of the vets that can be chosen; ``include_id`` is kept even if inactive."""
-    query = sa.select(Vet.id, Vet.first_name, Vet.last_name).order_by(Vet.last_name, Vet.first_name)
-    if active_only:
-        query = query.where(sa.or_(Vet.active, Vet.id == include_id))
-    return [(vet_id, f"{first} {last}") for vet_id, first, last in db.session.execute(query)]
 
 
 class AppointmentForm(PageForm):
@@ -113,18 +103,3 @@ class CompleteForm(PageForm):
             if field.errors or field.data is None
         ]
         return " ".join(problems) or None
-
-
-class VisitForm(PageForm):
-    """Record a walk-in or historical visit."""
-
-    date = DateField("Date", validators=[InputRequired("Enter a date.")])
-    description = TextAreaField(
-        "Description", filters=[strip], validators=[DataRequired(), Length(max=2000), printable]
-    )
-    vet_id = SelectField("Vet (optional)", coerce=int, validators=[Optional()])
-    submit = SubmitField("Add visit")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.vet_id.choices = [(0, "—")] + vet_choices(active_only=False)

@@ -18,13 +18,13 @@ from app.appointments.services import (
     day_sheet,
     day_sheet_vets,
     has_day_sheet,
-    pet_with_owner,
     reschedule,
 )
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus
 from app.pagination import page_number
+from app.pets.services import pet_with_owner
 
 bp = Blueprint("appointments", __name__)
 

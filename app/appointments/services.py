@@ -18,7 +18,6 @@ from app.clinic import clinic_now
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
-from app.validation import visit_date_problem
 
 # Appointments that hold their slot; a cancelled one frees it.
 HOLDS_SLOT = (
@@ -39,10 +38,6 @@ class BookingRefused(ValueError):
 
 class SlotTaken(BookingRefused):
     """The vet or the pet already has an appointment that overlaps the requested time."""
-
-
-class VisitRefused(ValueError):
-    """A visit breaks a rule (it is dated in the future)."""
 
 
 class IllegalTransition(ValueError):
@@ -205,36 +200,6 @@ def complete_appointment(appointment, description, follow_up=None):
     return visit, booked, None
 
 
-def record_visit(pet_id, day, description, vet_id=None):
-    """Record a walk-in or historical visit directly; VisitRefused if it breaks a rule."""
-    refuse_visit_date(day)
-    visit = Visit(pet_id=pet_id, date=day, description=description, vet_id=vet_id)
-    db.session.add(visit)
-    db.session.flush()
-    return visit
-
-
-def update_visit(visit, day, description):
-    """Correct a visit's date or description; VisitRefused if it breaks a rule."""
-    refuse_visit_date(day)
-    visit.date, visit.description = day, description
-    db.session.flush()
-    return visit
-
-
-def refuse_visit_date(day):
-    """Raise VisitRefused for a date no visit can have."""
-    problem = visit_date_problem(day)
-    if problem:
-        raise VisitRefused(problem)
-
-
-def delete_visit(visit):
-    """Delete a visit record (its appointment, if any, stays completed)."""
-    db.session.delete(visit)
-    db.session.flush()
-
-
 def appointment_options():
     """Loader options to show an appointment with its pet, owner, pet type and vet."""
     pet = joinedload(Appointment.pet)
@@ -324,12 +289,3 @@ def todays_counts(day):
         .order_by(Vet.last_name, Vet.first_name)
     )
     return rows.all()
-
-
-def pet_with_owner(owner_id, pet_id):
-    """The pet of that owner with its owner and type loaded, or None."""
-    return db.session.scalar(
-        sa.select(Pet)
-        .options(joinedload(Pet.owner), joinedload(Pet.type))
-        .where(Pet.id == pet_id, Pet.owner_id == owner_id)
-    )

@@ -3,7 +3,7 @@
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from app.appointments.forms import vet_choices
+from app.vets.forms import vet_choices
 from app.forms import PageForm
 from app.models import Role
 from app.validation import printable, strip

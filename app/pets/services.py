@@ -4,6 +4,7 @@ import contextlib
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Pet
@@ -67,3 +68,12 @@ def delete_pet(pet):
     """Delete a pet; its appointments and visits go with it (ORM and ON DELETE CASCADE)."""
     db.session.delete(pet)
     db.session.flush()
+
+
+def pet_with_owner(owner_id, pet_id):
+    """The pet of that owner with its owner and type loaded, or None."""
+    return db.session.scalar(
+        sa.select(Pet)
+        .options(joinedload(Pet.owner), joinedload(Pet.type))
+        .where(Pet.id == pet_id, Pet.owner_id == owner_id)
+    )

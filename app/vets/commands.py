@@ -9,7 +9,7 @@ from app.extensions import db
 from app.forms import error_summary
 from app.models import Specialty, Vet
 from app.reference import list_named
-from app.reference_commands import reference_group
+from app.reference.commands import reference_group
 from app.vets.forms import VetForm
 from app.vets.services import create_vet, deactivate_vet, specialties_by_names, vets_query
 

@@ -6,8 +6,16 @@ from wtforms.validators import DataRequired, Length
 
 from app.extensions import db
 from app.forms import PageForm
-from app.models import Specialty
+from app.models import Specialty, Vet
 from app.validation import printable, strip
+
+
+def vet_choices(active_only=True, include_id=None):
+    """(id, name) of the vets that can be chosen; ``include_id`` is kept even if inactive."""
+    query = sa.select(Vet.id, Vet.first_name, Vet.last_name).order_by(Vet.last_name, Vet.first_name)
+    if active_only:
+        query = query.where(sa.or_(Vet.active, Vet.id == include_id))
+    return [(vet_id, f"{first} {last}") for vet_id, first, last in db.session.execute(query)]
 
 
 class VetForm(PageForm):

@@ -5,11 +5,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import permission_required
-from app.appointments.forms import VisitForm
-from app.appointments.services import VisitRefused, pet_with_owner, record_visit
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Visit
+from app.pets.services import pet_with_owner
+from app.visits.forms import VisitForm
+from app.visits.services import VisitRefused, record_visit
 
 bp = Blueprint("visits", __name__, url_prefix="/owners/<int:owner_id>/pets/<int:pet_id>/visits")
 

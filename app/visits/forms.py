@@ -1,0 +1,23 @@
+"""The visit form: a walk-in or historical visit."""
+
+from wtforms import DateField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.forms import PageForm
+from app.validation import printable, strip
+from app.vets.forms import vet_choices
+
+
+class VisitForm(PageForm):
+    """Record a walk-in or historical visit."""
+
+    date = DateField("Date", validators=[InputRequired("Enter a date.")])
+    description = TextAreaField(
+        "Description", filters=[strip], validators=[DataRequired(), Length(max=2000), printable]
+    )
+    vet_id = SelectField("Vet (optional)", coerce=int, validators=[Optional()])
+    submit = SubmitField("Add visit")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vet_id.choices = [(0, "—")] + vet_choices(active_only=False)
