@@ -1,7 +1,9 @@
 """Field rules shared by the forms of several features and by the JSON API.
 
 Each rule is a plain function returning what is wrong (or None), so the WTForms validators
-below and the API's marshmallow schemas apply the very same rule.
+below and the API's marshmallow schemas apply the very same rule. A text field's limit is
+its column's length (max_length), so the forms, the API and the database cannot disagree;
+the few limits that differ on purpose are the named constants below.
 """
 
 from datetime import timedelta
@@ -13,6 +15,21 @@ from app.phone import InvalidPhoneNumber, normalise_phone
 
 # The oldest pets alive (tortoises, parrots) are well inside this.
 MAX_PET_AGE_YEARS = 150
+
+# A telephone number is stored as E.164: a "+" and at most 15 digits (the column has room).
+E164_MAX_DIGITS = 15
+# People type it with separators ("+1 (608) 555-1023"): at most one after each digit, so the
+# raw input may be longer than what is stored.
+TELEPHONE_INPUT_MAX = 2 * E164_MAX_DIGITS
+
+# A password is stored only as its hash, so no column bounds it: a passphrase of several
+# words fits, a pasted document (hashed at a cost on every sign-in attempt) does not.
+PASSWORD_INPUT_MAX = 200
+
+
+def max_length(attribute):
+    """The length of the column a model attribute is stored in (Owner.city: 80)."""
+    return attribute.property.columns[0].type.length
 
 
 def strip(value):

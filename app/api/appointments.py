@@ -19,8 +19,9 @@ from app.appointments.services import (
 )
 from app.clinic import clinic_today
 from app.extensions import db
-from app.models import Appointment, AppointmentStatus
+from app.models import Appointment, AppointmentStatus, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
+from app.validation import max_length
 
 APPOINTMENT_ID = "<int(max=2147483647):appointment_id>"
 DURATION = validate.Range(MIN_DURATION, MAX_DURATION)
@@ -53,7 +54,7 @@ class SlotSchema(RequestSchema):
 class AppointmentFieldsSchema(SlotSchema):
     """A booking's vet, time, duration and reason (to reschedule)."""
 
-    reason = Text(required=True, validate=validate.Length(1, 255))
+    reason = Text(required=True, validate=validate.Length(1, max_length(Appointment.reason)))
 
 
 class NewAppointmentSchema(AppointmentFieldsSchema):
@@ -71,7 +72,7 @@ class StatusChangeSchema(RequestSchema):
 class CompletionSchema(RequestSchema):
     """What happened, and optionally a follow-up booking with the same reason."""
 
-    description = Text(required=True, validate=validate.Length(1, 2000))
+    description = Text(required=True, validate=validate.Length(1, max_length(Visit.description)))
     follow_up = fields.Nested(SlotSchema, data_key="followUp", allow_none=True)
 
 

@@ -8,9 +8,27 @@ from flask import current_app
 
 from app.appointments.services import has_day_sheet
 from app.phone import InvalidPhoneNumber, national_digits, normalise_phone
-from app.validation import birth_date_problem, has_control_characters, visit_date_problem
+from app.validation import (
+    birth_date_problem,
+    has_control_characters,
+    max_length,
+    visit_date_problem,
+)
 
 INT32_MAX = 2**31 - 1
+
+# The contract's narrowings, kept on purpose so that its clients' own checks still hold:
+#
+# - Names: the contract's pattern (below), where the pages ask only for printable text
+#   (people are named as they are: "Mary Ann de la Cruz", "Jean-Paul II"). Its clients check
+#   names by that pattern themselves, so the API holds to it; a name written on the pages
+#   that breaks it is answered as it is, and must be changed to be sent back.
+# - Telephone: the contract's maxLength 20 on the raw input. Its digits-only pattern is
+#   widened to numbers as people write them (README), but its length is kept; the pages allow
+#   app.validation.TELEPHONE_INPUT_MAX, and both store the same E.164 number.
+# - Passwords: the contract's maxLength 80 (the pages allow PASSWORD_INPUT_MAX).
+CONTRACT_TELEPHONE_MAX = 20
+CONTRACT_PASSWORD_MAX = 80
 
 # The contract's name rule: letters, in up to three parts joined by a space, ' or -; a last
 # name may end in a dot. The contract spells "a letter" \p{L}, which Python's re (and so
@@ -45,11 +63,11 @@ class Text(ma.fields.String):
         return text
 
 
-def name_field(pattern, **kwargs):
-    """A first or last name under the contract's rule: 1 to 30 letters in up to three parts."""
+def name_field(pattern, longest, **kwargs):
+    """A first or last name under the contract's rule: letters in up to three parts."""
     return Text(
         validate=[
-            ma.validate.Length(1, 30),
+            ma.validate.Length(1, longest),
             ma.validate.Regexp(
                 pattern, error="Use letters, in up to three parts joined by a space, ' or -."
             ),
@@ -59,14 +77,14 @@ def name_field(pattern, **kwargs):
     )
 
 
-def first_name(**kwargs):
-    """A first name (contract pattern)."""
-    return name_field(FIRST_NAME_PATTERN, **kwargs)
+def first_name(column, **kwargs):
+    """A first name (contract pattern), as long as its column allows."""
+    return name_field(FIRST_NAME_PATTERN, max_length(column), **kwargs)
 
 
-def last_name(**kwargs):
-    """A last name (contract pattern; may end in a dot)."""
-    return name_field(LAST_NAME_PATTERN, **kwargs)
+def last_name(column, **kwargs):
+    """A last name (contract pattern; may end in a dot), as long as its column allows."""
+    return name_field(LAST_NAME_PATTERN, max_length(column), **kwargs)
 
 
 def telephone_rule(value):

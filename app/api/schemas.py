@@ -9,6 +9,8 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api.fields import (
+    CONTRACT_PASSWORD_MAX,
+    CONTRACT_TELEPHONE_MAX,
     Id,
     Telephone,
     Text,
@@ -19,7 +21,9 @@ from app.api.fields import (
     telephone_rule,
     visit_date_rule,
 )
+from app.models import Owner, Pet, PetType, Specialty, User, Vet, Visit
 from app.pagination import MAX_PAGE
+from app.validation import max_length
 
 
 class RequestSchema(ma.Schema):
@@ -62,7 +66,7 @@ class ProblemDetailSchema(ma.Schema):
 class PetTypeFieldsSchema(RequestSchema):
     """A pet type's editable field."""
 
-    name = Text(required=True, validate=validate.Length(1, 80))
+    name = Text(required=True, validate=validate.Length(1, max_length(PetType.name)))
 
 
 class PetTypeSchema(ma.Schema):
@@ -90,7 +94,7 @@ class PetTypeRefSchema(RequestSchema):
 class SpecialtyRefSchema(RequestSchema):
     """A specialty of a vet, by name (the contract's specialty id is read-only)."""
 
-    name = Text(required=True, validate=validate.Length(1, 80))
+    name = Text(required=True, validate=validate.Length(1, max_length(Specialty.name)))
 
 
 # --- owners, pets, visits -------------------------------------------------------------------
@@ -99,18 +103,19 @@ class SpecialtyRefSchema(RequestSchema):
 class OwnerFieldsSchema(RequestSchema):
     """An owner's editable fields."""
 
-    first_name = first_name(data_key="firstName", required=True)
-    last_name = last_name(data_key="lastName", required=True)
-    address = Text(required=True, validate=validate.Length(1, 255))
-    city = Text(required=True, validate=validate.Length(1, 80))
+    first_name = first_name(Owner.first_name, data_key="firstName", required=True)
+    last_name = last_name(Owner.last_name, data_key="lastName", required=True)
+    address = Text(required=True, validate=validate.Length(1, max_length(Owner.address)))
+    city = Text(required=True, validate=validate.Length(1, max_length(Owner.city)))
     telephone = Text(
         required=True,
-        validate=[validate.Length(1, 20), telephone_rule],
+        # The contract's length, on the number as typed (a narrowing: app/api/fields.py).
+        validate=[validate.Length(1, CONTRACT_TELEPHONE_MAX), telephone_rule],
         metadata={"description": "Digits; spaces and + - ( ) . are accepted too."},
     )
     email = Text(
         allow_none=True,
-        validate=[validate.Length(max=254), email_rule],
+        validate=[validate.Length(max=max_length(Owner.email)), email_rule],
         metadata={"description": "Optional (not in the contract); kept as it is when absent."},
     )
 
@@ -119,7 +124,9 @@ class VisitFieldsSchema(RequestSchema):
     """A visit's editable fields; the date defaults to today."""
 
     date = fields.Date(validate=visit_date_rule)
-    description = Text(required=True, validate=validate.Length(1, 255))
+    # The column's 2,000, not the contract's 255: a visit written when an appointment is
+    # completed is read, and sent back, with the whole of its description (README).
+    description = Text(required=True, validate=validate.Length(1, max_length(Visit.description)))
 
 
 class NewVisitSchema(VisitFieldsSchema):
@@ -142,7 +149,7 @@ class VisitSchema(ma.Schema):
 class PetFieldsSchema(RequestSchema):
     """A pet's editable fields."""
 
-    name = Text(required=True, validate=validate.Length(1, 30))
+    name = Text(required=True, validate=validate.Length(1, max_length(Pet.name)))
     birth_date = fields.Date(data_key="birthDate", required=True, validate=birth_date_rule)
     type = fields.Nested(PetTypeRefSchema, required=True)
 
@@ -181,7 +188,11 @@ class PageQuerySchema(ma.Schema):
 class OwnerSearchSchema(ma.Schema):
     """?lastName=: the start of the last name, ignoring case."""
 
-    last_name = Text(data_key="lastName", load_default="", validate=validate.Length(max=80))
+    last_name = Text(
+        data_key="lastName",
+        load_default="",
+        validate=validate.Length(max=max_length(Owner.last_name)),
+    )
 
 
 class OwnerPageQuerySchema(PageQuerySchema, OwnerSearchSchema):
@@ -215,8 +226,8 @@ class PetPageSchema(PageSchema):
 class VetFieldsSchema(RequestSchema):
     """A vet's editable fields."""
 
-    first_name = first_name(data_key="firstName", required=True)
-    last_name = last_name(data_key="lastName", required=True)
+    first_name = first_name(Vet.first_name, data_key="firstName", required=True)
+    last_name = last_name(Vet.last_name, data_key="lastName", required=True)
     specialties = fields.List(fields.Nested(SpecialtyRefSchema), required=True)
     active = fields.Boolean(
         load_default=True,
@@ -237,14 +248,17 @@ class VetSchema(ma.Schema):
 class RoleSchema(ma.Schema):
     """A role: admin, vet or reception."""
 
+    # The contract's Role; the name is matched to ours (app.api.users.role_from), not stored.
     name = fields.String(required=True, validate=validate.Length(1, 80))
 
 
 class NewUserSchema(RequestSchema):
     """A staff account to create; exactly one role."""
 
-    username = fields.String(required=True, validate=validate.Length(1, 80))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(1, 80))
+    username = fields.String(required=True, validate=validate.Length(1, max_length(User.username)))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(1, CONTRACT_PASSWORD_MAX)
+    )
     enabled = fields.Boolean(load_default=True)
     roles = fields.List(
         fields.Nested(RoleSchema), required=True, validate=validate.Length(equal=1)

@@ -7,9 +7,10 @@ from app.api.blueprint import LOCATION, bp
 from app.api.schemas import NewUserSchema, UserSchema
 from app.auth.services import create_user, find_user
 from app.extensions import db
-from app.models import Role
+from app.models import Role, User
+from app.validation import max_length
 
-USERNAME = "<string(maxlength=80):username>"
+USERNAME = f"<string(maxlength={max_length(User.username)}):username>"
 
 
 def role_from(name):

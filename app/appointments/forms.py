@@ -20,8 +20,9 @@ from wtforms.validators import (
 )
 
 from app.forms import PageForm
+from app.models import Appointment, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
-from app.validation import printable, strip
+from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
 
 
@@ -56,7 +57,9 @@ class AppointmentForm(PageForm):
         "Duration (minutes)", default=30, validators=[InputRequired("Enter minutes."), DURATION_RULE]
     )
     reason = StringField(
-        "Reason", filters=[strip], validators=[DataRequired(), Length(max=255), printable]
+        "Reason",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Appointment.reason)), printable],
     )
     submit = SubmitField("Book")
 
@@ -69,7 +72,9 @@ class CompleteForm(PageForm):
     """Complete an appointment: what happened, and optionally a follow-up booking."""
 
     description = TextAreaField(
-        "What happened", filters=[strip], validators=[DataRequired(), Length(max=2000), printable]
+        "What happened",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Visit.description)), printable],
     )
     follow_up = BooleanField("Book a follow-up")
     follow_up_vet_id = SelectField("Follow-up vet", coerce=int, validators=[Optional()])

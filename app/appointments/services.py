@@ -18,6 +18,7 @@ from app.clinic import clinic_now
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
+from app.validation import max_length
 
 # Appointments that hold their slot; a cancelled one frees it.
 HOLDS_SLOT = (
@@ -193,7 +194,7 @@ def complete_appointment(appointment, description, follow_up=None):
         return visit, None, None
     try:
         with db.session.begin_nested():
-            reason = f"Follow-up: {appointment.reason}"[:255]
+            reason = f"Follow-up: {appointment.reason}"[: max_length(Appointment.reason)]
             booked = book_appointment(appointment.pet_id, reason=reason, **follow_up)
     except BookingRefused as refusal:
         return visit, None, str(refusal)

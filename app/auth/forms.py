@@ -5,26 +5,38 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.vets.forms import vet_choices
 from app.forms import PageForm
-from app.models import Role
-from app.validation import printable, strip
+from app.models import Role, User
+from app.validation import PASSWORD_INPUT_MAX, max_length, printable, strip
 
 
 class SignInForm(PageForm):
     """Username and password."""
 
-    username = StringField("Username", filters=[strip], validators=[DataRequired(), Length(max=80), printable])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    username = StringField(
+        "Username",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(User.username)), printable],
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=PASSWORD_INPUT_MAX)]
+    )
     submit = SubmitField("Sign in")
 
 
 class UserForm(PageForm):
     """An administrator's view of an account: role, linked vet, active, new password."""
 
-    username = StringField("Username", filters=[strip], validators=[DataRequired(), Length(max=80), printable])
+    username = StringField(
+        "Username",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(User.username)), printable],
+    )
     role = SelectField("Role", choices=[SelectChoice(r.value, r.value.capitalize()) for r in Role])
     vet_id = SelectField("Vet (for vet accounts)", coerce=int, validators=[Optional()])
     active = BooleanField("Active", default=True)
-    password = PasswordField("New password", validators=[Optional(), Length(max=200)])
+    password = PasswordField(
+        "New password", validators=[Optional(), Length(max=PASSWORD_INPUT_MAX)]
+    )
     confirm = PasswordField(
         "Repeat the new password", validators=[EqualTo("password", "The passwords differ.")]
     )

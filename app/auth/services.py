@@ -15,6 +15,7 @@ from app.auth.passwords import (
 from app.extensions import db
 from app.models import Role, User, Vet
 from app.models.columns import UTCDateTime, utcnow
+from app.validation import max_length
 
 
 class AccountError(ValueError):
@@ -41,8 +42,9 @@ def find_user(username):
 def create_user(username, password, role, vet_id=None, active=True):
     """Add a staff account (an inactive one cannot sign in); AccountError says what is wrong."""
     username = normalise_username(username)
-    if not username or len(username) > 80 or not username.isprintable() or " " in username:
-        raise AccountError("A username is 1 to 80 characters without spaces.")
+    longest = max_length(User.username)
+    if not username or len(username) > longest or not username.isprintable() or " " in username:
+        raise AccountError(f"A username is 1 to {longest} characters without spaces.")
     if find_user(username) is not None:
         raise AccountError(f"The username {username!r} is taken.")
     problem = password_problem(password)

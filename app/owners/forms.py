@@ -4,32 +4,55 @@ from wtforms import EmailField, SearchField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import PageForm
-from app.validation import printable, strip, telephone_number
+from app.models import Owner
+from app.validation import (
+    TELEPHONE_INPUT_MAX,
+    max_length,
+    printable,
+    strip,
+    telephone_number,
+)
 
 
 class OwnerForm(PageForm):
     """An owner's name and contact details."""
 
     first_name = StringField(
-        "First name", filters=[strip], validators=[DataRequired(), Length(max=30), printable]
+        "First name",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Owner.first_name)), printable],
     )
     last_name = StringField(
-        "Last name", filters=[strip], validators=[DataRequired(), Length(max=30), printable]
+        "Last name",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Owner.last_name)), printable],
     )
     address = StringField(
-        "Address", filters=[strip], validators=[DataRequired(), Length(max=255), printable]
+        "Address",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Owner.address)), printable],
     )
-    city = StringField("City", filters=[strip], validators=[DataRequired(), Length(max=80), printable])
+    city = StringField(
+        "City",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Owner.city)), printable],
+    )
+    # Typed with separators, stored normalised: the input limit is not the column's.
     telephone = StringField(
         "Telephone",
         filters=[strip],
-        validators=[DataRequired(), Length(max=30), telephone_number],
+        validators=[DataRequired(), Length(max=TELEPHONE_INPUT_MAX), telephone_number],
         description="Digits, spaces and + - ( ) . are fine, e.g. (608) 555-1023.",
     )
     email = EmailField(
         "Email (optional)",
         filters=[strip],
-        validators=[Optional(), Length(max=254), printable, Email(check_deliverability=False)],
+        validators=[
+            Optional(),
+            Length(max=max_length(Owner.email)),
+            printable,
+            Email(check_deliverability=False),
+        ],
     )
     submit = SubmitField("Save owner")
 
@@ -41,6 +64,8 @@ class FindOwnersForm(PageForm):
         csrf = False  # a GET search changes nothing
 
     lastName = SearchField(  # noqa: N815 (the Spring PetClinic parameter name)
-        "Last name", filters=[strip], validators=[Length(max=30), printable]
+        "Last name",
+        filters=[strip],
+        validators=[Length(max=max_length(Owner.last_name)), printable],
     )
     submit = SubmitField("Find owner")

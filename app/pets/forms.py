@@ -6,8 +6,8 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.extensions import db
 from app.forms import PageForm
-from app.models import PetType
-from app.validation import plausible_birth_date, printable, strip
+from app.models import Pet, PetType
+from app.validation import max_length, plausible_birth_date, printable, strip
 
 
 def pet_type_choices():
@@ -19,7 +19,11 @@ def pet_type_choices():
 class PetForm(PageForm):
     """Add or edit a pet."""
 
-    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=30), printable])
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Pet.name)), printable],
+    )
     birth_date = DateField(
         "Birth date", validators=[InputRequired("Enter a date."), plausible_birth_date]
     )

@@ -4,6 +4,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.models import PetType
+from app.validation import max_length
 
 
 class DuplicateName(ValueError):
@@ -17,8 +19,9 @@ class NameInUse(ValueError):
 def clean_name(name):
     """A name as stored: single spaces, lower case; ValueError when empty or too long."""
     name = " ".join(name.split()).lower()
-    if not name or len(name) > 80:
-        raise ValueError("A name needs 1 to 80 characters.")
+    longest = max_length(PetType.name)  # a specialty's name column has the same length
+    if not name or len(name) > longest:
+        raise ValueError(f"A name needs 1 to {longest} characters.")
     return name
 
 

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length
 from app.extensions import db
 from app.forms import PageForm
 from app.models import Specialty, Vet
-from app.validation import printable, strip
+from app.validation import max_length, printable, strip
 
 
 def vet_choices(active_only=True, include_id=None):
@@ -22,10 +22,14 @@ class VetForm(PageForm):
     """A vet's names, specialties, and whether they take bookings."""
 
     first_name = StringField(
-        "First name", filters=[strip], validators=[DataRequired(), Length(max=30), printable]
+        "First name",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Vet.first_name)), printable],
     )
     last_name = StringField(
-        "Last name", filters=[strip], validators=[DataRequired(), Length(max=30), printable]
+        "Last name",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Vet.last_name)), printable],
     )
     specialty_ids = SelectMultipleField("Specialties", coerce=int)
     active = BooleanField("Takes bookings", default=True)

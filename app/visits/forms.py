@@ -4,7 +4,8 @@ from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.forms import PageForm
-from app.validation import printable, strip
+from app.models import Visit
+from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
 
 
@@ -13,7 +14,9 @@ class VisitForm(PageForm):
 
     date = DateField("Date", validators=[InputRequired("Enter a date.")])
     description = TextAreaField(
-        "Description", filters=[strip], validators=[DataRequired(), Length(max=2000), printable]
+        "Description",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(Visit.description)), printable],
     )
     vet_id = SelectField("Vet (optional)", coerce=int, validators=[Optional()])
     submit = SubmitField("Add visit")
