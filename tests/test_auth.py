@@ -44,6 +44,7 @@ ACCESS = {
     "users.index": ADMIN,
     "users.new": ADMIN,
     "users.edit": ADMIN,
+    "users.sign_out_everywhere": ADMIN,
     "reference.index": ADMIN,
     "auth.logout": ALL,
 }

@@ -199,3 +199,37 @@ def test_a_new_password_ends_every_session_of_the_account(app, sign_in, dbs):
         assert session.scalar(sa.select(sa.func.count()).select_from(StaffSession)
                               .where(StaffSession.user_id == user.id)) == 0
     assert client.get("/owners/find").status_code == 302
+
+
+def test_an_admin_signs_an_account_out_everywhere(app, sign_in, dbs):
+    first, second = sign_in("reception"), sign_in("reception")
+    admin = sign_in("admin")
+    account = reception(app)
+    page = admin.get(f"/users/{account.id}/edit")
+    assert "Sign out everywhere" in page.text
+    answer = admin.post(f"/users/{account.id}/sign-out", follow_redirects=True)
+    assert "2 session(s) ended" in answer.text
+    assert first.get("/owners/find").status_code == 302
+    assert second.get("/owners/find").status_code == 302
+    assert admin.get("/owners/find").status_code == 200
+
+
+def test_flask_users_sign_out_ends_the_sessions_of_an_account(app, sign_in, runner):
+    client = sign_in("reception")
+    result = runner.invoke(args=["users", "sign-out", "Reception"])
+    assert result.exit_code == 0 and "1 session(s) ended" in result.output
+    assert client.get("/owners/find").status_code == 302
+    missing = runner.invoke(args=["users", "sign-out", "nobody"])
+    assert missing.exit_code == 1 and "No account named" in missing.output
+
+
+def test_the_staff_page_shows_locked_and_deactivated_accounts(app, sign_in, dbs):
+    admin = sign_in("admin")
+    with dbs() as session:
+        session.scalar(sa.select(User).where(User.username == "vet")).active = False
+        locked = session.scalar(sa.select(User).where(User.username == "reception"))
+        locked.failed_logins, locked.locked_until = 5, utcnow() + timedelta(minutes=9)
+        session.commit()
+    page = admin.get("/users").text
+    assert "deactivated" in page
+    assert "locked until" in page and "after 5 failed sign-ins" in page
