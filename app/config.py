@@ -81,8 +81,10 @@ def from_environment():
         "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 10, minimum=1),
         "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000, minimum=1),
-        "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
-        "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15),
+        "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5, minimum=1),
+        "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15, minimum=1),
+        # A signed-in browser session ends this many hours after sign-in, at the latest.
+        "SESSION_HOURS": _env_int("SESSION_HOURS", 12, minimum=1),
         "BOOTSTRAP_SERVE_LOCAL": True,
         # The JSON API (app/api; README, "JSON API").
         "API_PREFIX": os.environ.get("API_PREFIX", "/api"),

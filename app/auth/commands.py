@@ -10,6 +10,7 @@ from app.auth.services import (
     AccountError,
     create_user,
     deactivate_user,
+    end_sessions,
     find_user,
     set_password,
 )
@@ -79,6 +80,17 @@ def deactivate(username):
         deactivate_user(user)
         db.session.commit()
     click.echo(f"{user.username} can no longer sign in.")
+
+
+@users.command("sign-out")
+@click.argument("username")
+def sign_out(username):
+    """End every signed-in session of an account, on every computer."""
+    with write_transactions():
+        user = user_or_fail(username)
+        ended = end_sessions(user.id)
+        db.session.commit()
+    click.echo(f"{user.username} is signed out everywhere ({ended} session(s) ended).")
 
 
 @users.command("list")

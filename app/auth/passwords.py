@@ -1,5 +1,7 @@
 """Password hashing with Argon2id (argon2-cffi): memory-hard, salted, self-describing."""
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -42,11 +44,20 @@ def password_problem(password):
     return None
 
 
-# A real hash to verify against when the username is unknown, so that the time taken
-# does not tell an attacker which usernames exist.
-_DUMMY = "$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHQ$6pD3d3N9lqU3DYsyvCMVSg"
+def stand_in_hash(hasher):
+    """A hash of a random password made by ``hasher`` itself, made once per hasher.
+
+    Verifying against it costs what verifying a real account costs (the same memory and
+    time parameters), so the time a refusal takes does not tell which usernames exist.
+    """
+    if hasher not in _stand_ins:
+        _stand_ins[hasher] = hasher.hash(secrets.token_urlsafe(16))
+    return _stand_ins[hasher]
+
+
+_stand_ins = {}
 
 
 def spend_verification_time(password):
-    """Verify against a dummy hash and throw the answer away."""
-    verify_password(_DUMMY, password)
+    """Verify against the stand-in hash and throw the answer away."""
+    verify_password(stand_in_hash(_hasher()), password)

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import SignInForm
-from app.auth.services import SignInRefused, authenticate
+from app.auth.services import SignInRefused, authenticate, end_session, start_session
 from app.extensions import db
 from app.models import Role
 
@@ -46,6 +46,7 @@ def login():
             db.session.commit()  # keep the failure count even though sign-in failed
             form.password.errors.append(str(refusal))
             return render_template("auth/login.html", form=form), 401
+        start_session(user)
         db.session.commit()
         session.clear()  # no session fixation: a fresh session for the signed-in user
         login_user(user)
@@ -56,7 +57,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: the server forgets the session, so a copy of its cookie is refused too."""
+    end_session(current_user.session_token)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "info")

@@ -1,5 +1,6 @@
 """Accounts and sign-in, with throttling that holds across workers (state in the database)."""
 
+import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -13,8 +14,9 @@ from app.auth.passwords import (
     verify_password,
 )
 from app.extensions import db
-from app.models import Role, User, Vet
+from app.models import Role, StaffSession, User, Vet
 from app.models.columns import UTCDateTime, utcnow
+from app.models.staff_session import token_digest
 from app.validation import max_length
 
 
@@ -24,9 +26,6 @@ class AccountError(ValueError):
 
 class SignInRefused(ValueError):
     """Wrong credentials, an inactive account, or a locked one; the message is safe to show."""
-
-
-WRONG_CREDENTIALS = "Unknown username or wrong password."
 
 
 def normalise_username(username):
@@ -66,76 +65,130 @@ def create_user(username, password, role, vet_id=None, active=True):
 
 
 def set_password(user, password):
-    """Give a user a new password (which also ends their other sessions)."""
+    """Give a user a new password; every session of the account ends (it signs in again)."""
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
+    end_sessions(user.id)
     db.session.flush()
 
 
 def deactivate_user(user):
-    """Stop an account from signing in; its sessions end on their next request."""
+    """Stop an account from signing in, and end its sessions at once."""
     user.active = False
+    end_sessions(user.id)
     db.session.flush()
 
 
-def authenticate(username, password):
-    """The user for these credentials, or SignInRefused.
+def wrong_credentials():
+    """The one refusal every failed sign-in gets: unknown, wrong, locked and deactivated alike."""
+    config = current_app.config
+    return (
+        "Unknown username or wrong password. After "
+        f"{config['LOGIN_MAX_FAILURES']} failed attempts an account is locked for "
+        f"{config['LOGIN_LOCK_MINUTES']} minutes; an administrator can see why an account "
+        "cannot sign in."
+    )
 
-    Each failure is counted in the database with one atomic UPDATE; after
-    LOGIN_MAX_FAILURES in a row the account is locked for LOGIN_LOCK_MINUTES, whatever
-    worker or host the next attempt reaches. The caller commits either way.
+
+def authenticate(username, password):
+    """The user for these credentials, or SignInRefused; commits its own short transactions.
+
+    The attempt is reserved first, with one conditional UPDATE that counts it and says
+    whether the account may try at all (reserve_attempt), and committed: so at most
+    LOGIN_MAX_FAILURES passwords are checked per lock window, however many workers or
+    hosts race, and the slow Argon2 check runs with no transaction open (on SQLite, no
+    write lock held). A success then clears the count in a new transaction, which the
+    caller commits. Unknown, wrong, locked and deactivated cost one Argon2 check each and
+    read the same.
     """
-    user = find_user(username)
+    now = utcnow()
+    user = reserve_attempt(normalise_username(username), now)
+    db.session.commit()
     if user is None:
         spend_verification_time(password)
-        raise SignInRefused(WRONG_CREDENTIALS)
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        spend_verification_time(password)
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise SignInRefused(
-            f"Too many failed sign-ins: this account is locked for {minutes} more minute(s)."
-        )
-    if not verify_password(user.password_hash, password):
-        record_failure(user.id, now)
-        raise SignInRefused(WRONG_CREDENTIALS)
-    if not user.active:
-        raise SignInRefused("This account has been deactivated.")
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        raise SignInRefused(wrong_credentials())
+    if not verify_password(user.password_hash, password) or not user.active:
+        raise SignInRefused(wrong_credentials())
+    new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
+    if new_hash:
+        user.password_hash = new_hash
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     db.session.flush()
     return user
 
 
-def record_failure(user_id, now):
-    """Count a failed sign-in atomically, locking the account when the limit is reached.
+def reserve_attempt(username, now):
+    """Count a sign-in attempt before its password is checked; the User, or None if it may not.
 
-    A lock that has run out starts the count again, so one more mistake after it does
-    not lock the account at once.
+    None when there is no such account or it is locked. The count starts again once a lock
+    has run out; reaching LOGIN_MAX_FAILURES locks the account for LOGIN_LOCK_MINUTES (a
+    success clears both). The WHERE clause is re-checked under the row lock (PostgreSQL)
+    or the write lock (SQLite), so two racing attempts cannot both slip under the limit.
     """
     limit = current_app.config["LOGIN_MAX_FAILURES"]
-    locked_until = sa.literal(now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"]),
-                              UTCDateTime())
+    lock_ends = sa.literal(now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"]),
+                           UTCDateTime())
     lock_ran_out = sa.and_(User.locked_until.is_not(None), User.locked_until <= now)
-    failures = sa.case((lock_ran_out, 1), else_=User.failed_logins + 1)
-    db.session.execute(
+    attempts = sa.case((lock_ran_out, 1), else_=User.failed_logins + 1)
+    return db.session.scalar(
         sa.update(User)
-        .where(User.id == user_id)
-        .values(failed_logins=failures, locked_until=sa.case((failures >= limit, locked_until)))
+        .where(User.username == username)
+        .where(sa.or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=attempts, locked_until=sa.case((attempts >= limit, lock_ends)))
+        .returning(User)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+
+
+def start_session(user):
+    """Record a new sign-in of ``user`` and return its token (for the cookie, via get_id)."""
+    now = utcnow()
+    db.session.execute(
+        sa.delete(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.expires_at <= now)
+        .execution_options(synchronize_session=False)
+    )
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["SESSION_HOURS"]
+    db.session.add(StaffSession(user_id=user.id, token_digest=token_digest(token),
+                                created_at=now, expires_at=now + timedelta(hours=hours)))
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def end_session(token):
+    """End one session (signing out): its cookie is refused from now on."""
+    db.session.execute(
+        sa.delete(StaffSession)
+        .where(StaffSession.token_digest == token_digest(token or ""))
         .execution_options(synchronize_session=False)
     )
 
 
-def load_user(session_id):
-    """Flask-Login's loader: the active user whose id and password fragment match."""
-    user_id, _, fragment = (session_id or "").partition(":")
-    if not user_id.isdigit():
+def end_sessions(user_id):
+    """End every session of an account ("sign out everywhere"); returns how many there were."""
+    result = db.session.execute(
+        sa.delete(StaffSession)
+        .where(StaffSession.user_id == user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def load_user(token):
+    """Flask-Login's loader: the active user of an unexpired session with this token, or None."""
+    if not token:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.password_hash[-12:] != fragment:
-        return None
+    user = db.session.scalar(
+        sa.select(User)
+        .join(StaffSession, StaffSession.user_id == User.id)
+        .where(StaffSession.token_digest == token_digest(token))
+        .where(StaffSession.expires_at > utcnow(), User.active)
+    )
+    if user is not None:
+        user.session_token = token
     return user

@@ -4,6 +4,7 @@ from app.models.appointment import Appointment, AppointmentStatus
 from app.models.audit import AuditEntry
 from app.models.owner import Owner
 from app.models.pet import Pet, PetType
+from app.models.staff_session import StaffSession
 from app.models.user import Role, User
 from app.models.vet import Specialty, Vet, vet_specialties
 from app.models.visit import Visit
@@ -17,6 +18,7 @@ __all__ = [
     "PetType",
     "Role",
     "Specialty",
+    "StaffSession",
     "User",
     "Vet",
     "Visit",

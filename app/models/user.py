@@ -60,9 +60,15 @@ class User(Timestamps, Base):
         """Stored users are never anonymous."""
         return False
 
+    # The token of the StaffSession this request runs in (app.auth.services.start_session
+    # and load_user set it); not a column: the table keeps only its digest.
+    session_token = None
+
     def get_id(self):
-        """The session key: the id plus a fragment of the hash, so a new password ends sessions."""
-        return f"{self.id}:{self.password_hash[-12:]}"
+        """The session key: the server-side session's token, never anything of the password."""
+        if self.session_token is None:
+            raise RuntimeError("start_session() first: a signed-in user needs a StaffSession")
+        return self.session_token
 
     def __repr__(self):
         return f"<User {self.username!r} {self.role}>"

@@ -6,9 +6,10 @@ from flask_login import current_user
 
 from app.auth.forms import UserForm
 from app.auth.permissions import permission_required
-from app.auth.services import AccountError, create_user, set_password
+from app.auth.services import AccountError, create_user, end_sessions, set_password
 from app.extensions import db
 from app.models import Role, User
+from app.models.columns import utcnow
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -18,7 +19,7 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 def index():
     """Every account."""
     accounts = db.session.scalars(sa.select(User).order_by(User.username)).all()
-    return render_template("users/list.html", accounts=accounts)
+    return render_template("users/list.html", accounts=accounts, now=utcnow())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -73,3 +74,14 @@ def edit(user_id):
                 return redirect(url_for("users.index"))
     form.username.render_kw = {"readonly": True}
     return render_template("users/form.html", form=form, account=account)
+
+
+@bp.post("/<int:user_id>/sign-out")
+@permission_required("users.manage")
+def sign_out_everywhere(user_id):
+    """End every session of an account at once: a lost laptop, a password seen by others."""
+    account = db.get_or_404(User, user_id)
+    ended = end_sessions(account.id)
+    db.session.commit()
+    flash(f"{account.username} is signed out everywhere ({ended} session(s) ended).", "success")
+    return redirect(url_for("users.index"))

@@ -29,13 +29,19 @@ def test_wrong_passwords_lock_the_account_as_at_the_sign_in_page(api, app):
         client.get("/owners", headers=basic("reception", "wrong password"))
     response = client.get("/owners", headers=basic("reception"))
     assert_problem(response, 401, "locked")
+    unknown = client.get("/owners", headers=basic("nobody-here"))
+    assert response.get_json()["detail"] == unknown.get_json()["detail"]
 
 
-def test_a_deactivated_account_is_refused(api, app, dbs):
+def test_a_deactivated_account_is_refused_as_a_wrong_password_is(api, app, dbs):
     with dbs() as session:
         find_user("vet").active = False
         session.commit()
-    assert_problem(api("vet").get("/owners"), 401, "deactivated")
+    right = api("vet").get("/owners")
+    wrong = api(None).get("/owners", headers=basic("vet", "wrong password"))
+    assert_problem(right, 401)
+    assert right.get_json()["detail"] == wrong.get_json()["detail"]
+    assert "deactivated" not in right.get_data(as_text=True)
 
 
 def test_the_api_sets_no_cookie(api):
