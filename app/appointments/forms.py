@@ -19,6 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.concurrency import VersionField
 from app.forms import PageForm
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.validation import printable, strip
@@ -58,6 +59,7 @@ class AppointmentForm(PageForm):
     reason = StringField(
         "Reason", filters=[strip], validators=[DataRequired(), Length(max=255), printable]
     )
+    version = VersionField()  # the version the form was loaded at (app.concurrency)
     submit = SubmitField("Book")
 
     def __init__(self, *args, current_vet_id=None, **kwargs):

@@ -3,6 +3,7 @@
 from wtforms import EmailField, SearchField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from app.concurrency import VersionField
 from app.forms import PageForm
 from app.validation import printable, strip, telephone_number
 
@@ -31,6 +32,7 @@ class OwnerForm(PageForm):
         filters=[strip],
         validators=[Optional(), Length(max=254), printable, Email(check_deliverability=False)],
     )
+    version = VersionField()  # the version the form was loaded at (app.concurrency)
     submit = SubmitField("Save owner")
 
 
