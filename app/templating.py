@@ -3,6 +3,7 @@
 from flask import current_app
 
 from app.auth.permissions import can
+from app.concurrency import CHANGED_MEANWHILE
 from app.phone import format_phone
 
 # (endpoint, label, permission): shown once the feature is registered and the role allows.
@@ -48,3 +49,4 @@ def register(app):
     app.add_template_filter(lambda t: t.strftime("%d %b %Y %H:%M UTC") if t else "", "utc")
     app.add_template_global(nav_links)
     app.add_template_global(pet_actions)
+    app.add_template_global(CHANGED_MEANWHILE, "changed_meanwhile")

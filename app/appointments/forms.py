@@ -19,6 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.concurrency import VersionField
 from app.forms import PageForm
 from app.models import Appointment, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
@@ -61,6 +62,7 @@ class AppointmentForm(PageForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Appointment.reason)), printable],
     )
+    version = VersionField()  # the version the form was loaded at (app.concurrency)
     submit = SubmitField("Book")
 
     def __init__(self, *args, current_vet_id=None, **kwargs):

@@ -21,12 +21,22 @@ from app.appointments.services import (
     reschedule,
 )
 from app.clinic import clinic_today
+from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus
 from app.pagination import page_number
 from app.pets.services import pet_with_owner
 
 bp = Blueprint("appointments", __name__)
+
+# What a desk sees of an appointment changed by someone else meanwhile.
+APPOINTMENT_LABELS = {
+    "Vet": lambda a: a.vet.full_name,
+    "Starts": lambda a: a.starts_at.strftime("%d %b %Y %H:%M"),
+    "Duration (minutes)": "duration_minutes",
+    "Reason": "reason",
+    "Status": lambda a: a.status.value.replace("_", " "),
+}
 
 # The status actions offered as POST buttons: URL word → (status, past-tense message).
 ACTIONS = {
@@ -136,11 +146,20 @@ def edit(appointment_id):
         form.start_time.data = appointment.starts_at.time()
         form.duration_minutes.data = appointment.duration_minutes
         form.reason.data = appointment.reason
+        form.version.data = appointment.version
     elif form.validate_on_submit():
         try:
-            reschedule(appointment, **booking_fields(form))
+            with saving(appointment, form.version.data):
+                reschedule(appointment, **booking_fields(form))
         except BookingRefused as refusal:
             form[refusal.field].errors.append(str(refusal))
+        except ChangedMeanwhile:
+            appointment, saved = refuse_stale_form(
+                form, lambda: appointment_or_404(appointment_id), APPOINTMENT_LABELS
+            )
+            form.submit.label.text = "Save changes"
+            return render_template("appointments/edit.html", form=form,
+                                   appointment=appointment, saved=saved), 409
         else:
             db.session.commit()
             flash("Appointment changed.", "success")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
-from app.models.columns import Timestamps, string_enum
+from app.models.columns import Timestamps, Versioned, string_enum
 
 if TYPE_CHECKING:
     from app.models.pet import Pet
@@ -47,7 +47,7 @@ TRANSITIONS = {
 }
 
 
-class Appointment(Timestamps, Base):
+class Appointment(Versioned, Timestamps, Base):
     """A booked slot of one vet for one pet, in the clinic's wall-clock time."""
 
     __tablename__ = "appointments"

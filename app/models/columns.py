@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
 def utcnow():
@@ -44,3 +44,19 @@ class Timestamps:
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Versioned:
+    """Optimistic concurrency: a version number that every UPDATE checks and increments.
+
+    SQLAlchemy's version_id_col adds ``AND version = <the version loaded>`` to each UPDATE
+    and raises StaleDataError when no row matches, so two saves that both started from
+    version 5 cannot both succeed (app.concurrency turns that into a refusal).
+    """
+
+    # The mapper numbers a new row 1 itself; bulk inserts get 1 from the server default.
+    version: Mapped[int] = mapped_column(server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}

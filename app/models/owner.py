@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
-from app.models.columns import Timestamps
+from app.models.columns import Timestamps, Versioned
 
 if TYPE_CHECKING:
     from app.models.pet import Pet
 
 
-class Owner(Timestamps, Base):
+class Owner(Versioned, Timestamps, Base):
     """A pet owner, with contact details; deleting one deletes their pets and records."""
 
     __tablename__ = "owners"

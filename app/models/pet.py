@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
-from app.models.columns import Timestamps
+from app.models.columns import Timestamps, Versioned
 
 if TYPE_CHECKING:
     from app.models.appointment import Appointment
@@ -34,7 +34,7 @@ class PetType(Base):
         return f"<PetType {self.name!r}>"
 
 
-class Pet(Timestamps, Base):
+class Pet(Versioned, Timestamps, Base):
     """An animal in the clinic's care; its name is unique per owner, ignoring case."""
 
     __tablename__ = "pets"

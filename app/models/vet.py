@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
+from app.models.columns import Versioned
 
 if TYPE_CHECKING:
     from app.models.appointment import Appointment
@@ -45,7 +46,7 @@ class Specialty(Base):
         return f"<Specialty {self.name!r}>"
 
 
-class Vet(Base):
+class Vet(Versioned, Base):
     """A veterinarian; one with appointments is deactivated, never deleted."""
 
     __tablename__ = "vets"

@@ -3,6 +3,7 @@
 from wtforms import EmailField, SearchField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from app.concurrency import VersionField
 from app.forms import PageForm
 from app.models import Owner
 from app.validation import (
@@ -54,6 +55,7 @@ class OwnerForm(PageForm):
             Email(check_deliverability=False),
         ],
     )
+    version = VersionField()  # the version the form was loaded at (app.concurrency)
     submit = SubmitField("Save owner")
 
 

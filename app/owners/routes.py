@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from app.audit import trail_for
 from app.auth.permissions import can, permission_required
 from app.clinic import clinic_today
+from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.forms import error_summary
 from app.models import Owner
@@ -23,6 +24,16 @@ from app.pets.forms import FirstPetForm
 from app.phone import format_phone
 
 bp = Blueprint("owners", __name__, url_prefix="/owners")
+
+# What a desk sees of an owner saved by someone else meanwhile.
+OWNER_LABELS = {
+    "First name": "first_name",
+    "Last name": "last_name",
+    "Address": "address",
+    "City": "city",
+    "Telephone": lambda owner: format_phone(owner.telephone),
+    "Email": "email",
+}
 
 
 @bp.get("/find")
@@ -108,7 +119,14 @@ def edit(owner_id):
     owner = db.get_or_404(Owner, owner_id)
     form = OwnerForm(obj=owner)
     if form.validate_on_submit():
-        update_owner(owner, form.data)
+        try:
+            with saving(owner, form.version.data):
+                update_owner(owner, form.data)
+        except ChangedMeanwhile:
+            owner, saved = refuse_stale_form(
+                form, lambda: db.session.get(Owner, owner_id), OWNER_LABELS
+            )
+            return render_template("owners/edit.html", form=form, owner=owner, saved=saved), 409
         db.session.commit()
         flash(f"Owner {owner.full_name} updated.", "success")
         return redirect(url_for("owners.detail", owner_id=owner.id))

@@ -5,6 +5,7 @@ from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.extensions import db
+from app.concurrency import VersionField
 from app.forms import PageForm
 from app.models import Pet, PetType
 from app.validation import max_length, plausible_birth_date, printable, strip
@@ -28,6 +29,7 @@ class PetForm(PageForm):
         "Birth date", validators=[InputRequired("Enter a date."), plausible_birth_date]
     )
     type_id = SelectField("Type", coerce=int, validators=[InputRequired("Choose a type.")])
+    version = VersionField()  # the version the form was loaded at (app.concurrency)
     submit = SubmitField("Save pet")
 
     def __init__(self, *args, type_choices=None, **kwargs):

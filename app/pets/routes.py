@@ -2,8 +2,10 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
+from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import permission_required
+from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.models import Owner, Pet
 from app.pets.forms import PetForm
@@ -13,8 +15,18 @@ bp = Blueprint("pets", __name__, url_prefix="/owners/<int:owner_id>/pets")
 
 
 def owner_pet_or_404(owner_id, pet_id):
-    """The pet, only if it belongs to that owner."""
-    return db.first_or_404(sa.select(Pet).where(Pet.id == pet_id, Pet.owner_id == owner_id))
+    """The pet, only if it belongs to that owner (with its type)."""
+    return db.first_or_404(
+        sa.select(Pet).options(joinedload(Pet.type)).where(Pet.id == pet_id, Pet.owner_id == owner_id)
+    )
+
+
+# What a desk sees of a pet saved by someone else meanwhile.
+PET_LABELS = {
+    "Name": "name",
+    "Birth date": lambda pet: pet.birth_date.isoformat() if pet.birth_date else None,
+    "Type": lambda pet: pet.type.name,
+}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -44,9 +56,15 @@ def edit(owner_id, pet_id):
     form = PetForm(obj=pet)
     if form.validate_on_submit():
         try:
-            update_pet(pet, form.name.data, form.birth_date.data, form.type_id.data)
+            with saving(pet, form.version.data):
+                update_pet(pet, form.name.data, form.birth_date.data, form.type_id.data)
         except DuplicatePetName as error:
             form.name.errors.append(str(error))
+        except ChangedMeanwhile:
+            pet, saved = refuse_stale_form(form, lambda: owner_pet_or_404(owner_id, pet_id),
+                                           PET_LABELS)
+            return render_template("pets/form.html", form=form, owner=owner, pet=pet,
+                                   saved=saved), 409
         else:
             db.session.commit()
             flash(f"Pet {pet.name} updated.", "success")

@@ -5,6 +5,7 @@ from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import db
+from app.concurrency import VersionField
 from app.forms import PageForm
 from app.models import Specialty, Vet
 from app.validation import max_length, printable, strip
@@ -33,6 +34,7 @@ class VetForm(PageForm):
     )
     specialty_ids = SelectMultipleField("Specialties", coerce=int)
     active = BooleanField("Takes bookings", default=True)
+    version = VersionField()  # the version the form was loaded at (app.concurrency)
     submit = SubmitField("Save vet")
 
     def __init__(self, *args, **kwargs):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.permissions import permission_required
 from app.appointments.services import vet_schedule
 from app.clinic import clinic_today
+from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.errors import wants_json
 from app.extensions import db
 from app.models import Vet
@@ -16,6 +17,19 @@ from app.vets.forms import VetForm
 from app.vets.services import VetInUse, create_vet, delete_vet, update_vet, vets_query
 
 bp = Blueprint("vets", __name__, url_prefix="/vets")
+
+# What an admin sees of a vet saved by someone else meanwhile.
+VET_LABELS = {
+    "First name": "first_name",
+    "Last name": "last_name",
+    "Specialties": lambda vet: ", ".join(s.name for s in vet.specialties),
+    "Takes bookings": lambda vet: "yes" if vet.active else "no",
+}
+
+
+def vet_with_specialties(vet_id):
+    """The vet with its specialties loaded, or 404."""
+    return db.get_or_404(Vet, vet_id, options=[selectinload(Vet.specialties)])
 
 WEEK = timedelta(days=7)
 
@@ -94,14 +108,18 @@ def new():
 @permission_required("vets.manage")
 def edit(vet_id):
     """Change a vet's names, specialties and whether they take bookings."""
-    vet = db.get_or_404(Vet, vet_id, options=[selectinload(Vet.specialties)])
+    vet = vet_with_specialties(vet_id)
     form = VetForm(obj=vet)
     if request.method == "GET":
         form.specialty_ids.data = [s.id for s in vet.specialties]
     if form.validate_on_submit():
-        update_vet(
-            vet, form.first_name.data, form.last_name.data, form.specialty_ids.data, form.active.data
-        )
+        try:
+            with saving(vet, form.version.data):
+                update_vet(vet, form.first_name.data, form.last_name.data,
+                           form.specialty_ids.data, form.active.data)
+        except ChangedMeanwhile:
+            vet, saved = refuse_stale_form(form, lambda: vet_with_specialties(vet_id), VET_LABELS)
+            return render_template("vets/form.html", form=form, vet=vet, saved=saved), 409
         db.session.commit()
         flash(f"Vet {vet.full_name} updated.", "success")
         return redirect(url_for("vets.detail", vet_id=vet.id))
