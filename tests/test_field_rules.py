@@ -83,6 +83,11 @@ NOT_STORED = {
     "StatusChangeSchema.status": "one of a few status names (OneOf)",
     "AppointmentSchema.status": "answered, never read (its OneOf documents the statuses)",
     "NameForm.kind": "which list the name is added to (AnyOf)",
+    # The version an edit form was loaded at (app.concurrency): a number, checked, not typed.
+    "AppointmentForm.version": "compared with the row's version by the UPDATE",
+    "OwnerForm.version": "compared with the row's version by the UPDATE",
+    "PetForm.version": "compared with the row's version by the UPDATE",
+    "VetForm.version": "compared with the row's version by the UPDATE",
 }
 
 # The deliberate differences from the column's length: the limit each field has instead.
