@@ -8,10 +8,10 @@ from sqlalchemy.orm import selectinload
 from app.auth.permissions import permission_required
 from app.appointments.services import vet_schedule
 from app.clinic import clinic_today
-from app.errors import wants_json
 from app.extensions import db
 from app.models import Vet
 from app.pagination import page_number
+from app.problems import wants_json
 from app.vets.forms import VetForm
 from app.vets.services import VetInUse, create_vet, delete_vet, update_vet, vets_query
 
