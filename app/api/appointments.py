@@ -21,8 +21,9 @@ from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus
 from app.models.appointment import MAX_DURATION, MIN_DURATION
+from app.routing import MAX_ID
 
-APPOINTMENT_ID = "<int(max=2147483647):appointment_id>"
+APPOINTMENT_ID = "<int:appointment_id>"
 DURATION = validate.Range(MIN_DURATION, MAX_DURATION)
 # The statuses a client sets directly; "completed" comes only with a visit (…/complete).
 SETTABLE = [AppointmentStatus.CHECKED_IN, AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW]
@@ -33,7 +34,7 @@ class DaySheetQuerySchema(ma.Schema):
     """?date= (default today) and an optional ?vetId=."""
 
     date = fields.Date(validate=calendar_day_rule)
-    vet_id = fields.Integer(data_key="vetId", validate=validate.Range(0, 2**31 - 1))
+    vet_id = fields.Integer(data_key="vetId", validate=validate.Range(0, MAX_ID))
 
 
 class SlotSchema(RequestSchema):

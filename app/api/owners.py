@@ -21,7 +21,7 @@ from app.owners.services import delete_owner, register_owner, search_owners, upd
 # What an owner is shown with: pets, their types and visits, in two statements whatever the
 # number of owners (one selectin for pets joined to their types, one for visits).
 WITH_PETS = selectinload(Owner.pets).options(joinedload(Pet.type), selectinload(Pet.visits))
-OWNER_ID = "<int(max=2147483647):owner_id>"
+OWNER_ID = "<int:owner_id>"
 
 
 def owner_or_404(owner_id, fresh=False):

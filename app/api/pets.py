@@ -13,7 +13,7 @@ from app.models import Owner, Pet, PetType
 from app.pets.services import add_pet, delete_pet, update_pet
 
 WITH_TYPE_AND_VISITS = (joinedload(Pet.type), selectinload(Pet.visits))
-PET_ID = "<int(max=2147483647):pet_id>"
+PET_ID = "<int:pet_id>"
 
 
 def pet_or_404(pet_id, owner_id=None, fresh=False):

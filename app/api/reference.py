@@ -17,7 +17,7 @@ from app.reference.services import add_named, delete_named, list_named, rename_n
 
 def name_routes(path, model, label, fields_schema, schema, view_permission):
     """The five routes of a name-only resource at /<path> (the contract's shape for both)."""
-    one = f"/{path}/<int(max=2147483647):row_id>"
+    one = f"/{path}/<int:row_id>"
     tags = [path]
 
     def row_or_404(row_id):

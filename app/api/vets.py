@@ -16,7 +16,7 @@ from app.vets.services import (
     vets_query,
 )
 
-VET_ID = "<int(max=2147483647):vet_id>"
+VET_ID = "<int:vet_id>"
 
 
 def vet_or_404(vet_id, fresh=False):

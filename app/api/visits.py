@@ -18,7 +18,7 @@ from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Pet, Visit
 
-VISIT_ID = "<int(max=2147483647):visit_id>"
+VISIT_ID = "<int:visit_id>"
 
 
 def visit_or_404(visit_id):
