@@ -161,9 +161,9 @@ BUGS = {
 
 @pytest.mark.parametrize("bug", sorted(BUGS))
 def test_a_refusal_no_rule_names_is_a_logged_500_in_the_api(api, family, caplog, bug):
-    with just_before_writing(Owner, lambda session: session.execute(BUGS[bug])):
-        with caplog.at_level(logging.ERROR, logger="petclinic.errors"):
-            response = api().post("/owners", json=OWNER, headers={"X-Request-ID": f"bug-{bug}"})
+    with (just_before_writing(Owner, lambda session: session.execute(BUGS[bug])),
+          caplog.at_level(logging.ERROR, logger="petclinic.errors")):
+        response = api().post("/owners", json=OWNER, headers={"X-Request-ID": f"bug-{bug}"})
     assert_problem(response, 500)
     assert response.get_json()["requestId"] == f"bug-{bug}"
     assert "constraint" not in response.get_data(as_text=True).lower()
@@ -172,10 +172,9 @@ def test_a_refusal_no_rule_names_is_a_logged_500_in_the_api(api, family, caplog,
 
 
 def test_a_refusal_no_rule_names_is_a_logged_500_page(client, family, caplog):
-    with just_before_writing(Owner, lambda session: session.execute(BUGS["not null"])):
-        with caplog.at_level(logging.ERROR, logger="petclinic.errors"):
-            response = client.post("/owners/new", data=PAGE_OWNER,
-                                   headers={"X-Request-ID": "page-bug"})
+    with (just_before_writing(Owner, lambda session: session.execute(BUGS["not null"])),
+          caplog.at_level(logging.ERROR, logger="petclinic.errors")):
+        response = client.post("/owners/new", data=PAGE_OWNER, headers={"X-Request-ID": "page-bug"})
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "page-bug" in page and "Traceback" not in page and "NOT NULL" not in page
