@@ -6,6 +6,8 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app.constraints import violation
+
 
 class CommandGroup(AppGroup):
     """An AppGroup whose commands report a database failure as a message, never a traceback.
@@ -20,6 +22,8 @@ class CommandGroup(AppGroup):
             return super().invoke(ctx)
         except sa.exc.DBAPIError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            if isinstance(error, sa.exc.IntegrityError) and (refusal := violation(error)):
+                reason = refusal.message.rstrip(".")  # a race another command or request won
             message = f"The database refused the command, nothing was changed: {reason}."
             if isinstance(error, (sa.exc.OperationalError, sa.exc.ProgrammingError)):
                 message += " (Is DATABASE_URL right, and has `flask db upgrade` been run?)"

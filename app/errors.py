@@ -1,16 +1,19 @@
 """Error pages: every failure is a page in the site's layout or a JSON problem, never a trace."""
 
 import logging
-import uuid
 
-from flask import current_app, g, jsonify, make_response, render_template, request
+from flask import current_app, make_response, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from app.constraints import violation
 from app.extensions import db
+from app.problems import is_api_request, problem, request_id, wants_json
 
 logger = logging.getLogger("petclinic.errors")
+
+TITLES = {400: "Bad Request", 409: "Conflict"}
 
 CSRF_MESSAGE = (
     "The form could not be accepted because its security token was missing or had expired. "
@@ -18,34 +21,10 @@ CSRF_MESSAGE = (
 )
 
 
-def request_id():
-    """The id of the current request: the proxy's X-Request-ID, or one made up here."""
-    if "request_id" not in g:
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
-    return g.request_id
-
-
-def wants_json():
-    """Whether the client asked for JSON rather than a page."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return request.is_json or best == "application/json"
-
-
 def render_error(status, title, detail):
     """Render an error as a page or as an RFC 9457 problem document."""
-    from app.api.errors import is_api_request, problem  # the API's own format (its contract's)
-
-    if is_api_request():
+    if is_api_request() or wants_json():
         return problem(status, title, detail)
-    if wants_json():
-        body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-        if status >= 500:
-            body["requestId"] = request_id()
-        response = jsonify(body)
-        response.status_code = status
-        response.mimetype = "application/problem+json"
-        return response
     context = {"status": status, "title": title, "detail": detail, "request_id": request_id()}
     try:
         page = render_template("errors/error.html", **context)
@@ -82,6 +61,20 @@ def register(app):
             "Service unavailable",
             "The database cannot be reached just now. Please try again in a moment.",
         )
+
+    @app.errorhandler(IntegrityError)
+    def constraint_refused(error):
+        # A refusal that app.constraints names is a race the user can resolve by reloading;
+        # any other is a bug (a CHECK or NOT NULL the code should have kept), so a 500.
+        known = violation(error)
+        if known is None:
+            return unexpected_error(error)
+        db.session.rollback()
+        logger.info("constraint refused [request %s]: %s", request_id(), error.orig)
+        detail = known.message
+        if known.field and is_api_request():
+            detail = f"{known.field}: {detail}"  # as the API names a field it refuses
+        return render_error(known.status, TITLES[known.status], detail)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -5,9 +5,9 @@ import marshmallow as ma
 from flask import url_for
 from marshmallow import fields, validate
 
-from app.api.auth import requires
-from app.api.blueprint import LOCATION, bp
+from app.api.blueprint import LOCATION
 from app.api.fields import ClinicDateTime, Id, Text, calendar_day_rule
+from app.api.resources import found_or_404, operation, saved
 from app.api.schemas import RequestSchema, VisitSchema
 from app.appointments.services import (
     appointment_options,
@@ -21,9 +21,10 @@ from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
+from app.routing import MAX_ID
 from app.validation import max_length
 
-APPOINTMENT_ID = "<int(max=2147483647):appointment_id>"
+ONE = "/appointments/<int:appointment_id>"
 DURATION = validate.Range(MIN_DURATION, MAX_DURATION)
 # The statuses a client sets directly; "completed" comes only with a visit (…/complete).
 SETTABLE = [AppointmentStatus.CHECKED_IN, AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW]
@@ -34,7 +35,7 @@ class DaySheetQuerySchema(ma.Schema):
     """?date= (default today) and an optional ?vetId=."""
 
     date = fields.Date(validate=calendar_day_rule)
-    vet_id = fields.Integer(data_key="vetId", validate=validate.Range(0, 2**31 - 1))
+    vet_id = fields.Integer(data_key="vetId", validate=validate.Range(0, MAX_ID))
 
 
 class SlotSchema(RequestSchema):
@@ -105,29 +106,19 @@ class CompletionResultSchema(ma.Schema):
 
 def appointment_or_404(appointment_id, fresh=False):
     """The appointment with pet, owner, vet and visit loaded; 404 when there is none."""
-    return db.get_or_404(
-        Appointment,
-        appointment_id,
-        options=appointment_options(),
-        populate_existing=fresh,
-        description=f"There is no appointment with id {appointment_id}.",
-    )
+    return found_or_404(Appointment, appointment_id, *appointment_options(), fresh=fresh)
 
 
-@bp.route("/appointments", methods=["GET"], tags=["appointments"])
-@requires("appointments.view")
-@bp.arguments(DaySheetQuerySchema, location="query")
-@bp.response(200, AppointmentSchema(many=True))
+@operation("GET", "/appointments", "appointments.view", tags=["appointments"],
+           query=DaySheetQuerySchema, response=AppointmentSchema(many=True))
 def list_appointments(args):
     """The day sheet: a day's appointments (?date=, default today), optionally of one vet."""
     return day_sheet(args.get("date") or clinic_today(), args.get("vet_id"))
 
 
-@bp.route("/appointments", methods=["POST"], tags=["appointments"])
-@requires("appointments.book")
-@bp.arguments(NewAppointmentSchema)
-@bp.response(201, AppointmentSchema, headers=LOCATION)
-@bp.errors(409)
+@operation("POST", "/appointments", "appointments.book", tags=["appointments"],
+           body=NewAppointmentSchema, response=AppointmentSchema, status=201, headers=LOCATION,
+           errors=[409])
 def book(fields):
     """Books a vet for a pet: in clinic hours, not in the past, never overlapping (409)."""
     appointment = book_appointment(**fields)
@@ -136,46 +127,32 @@ def book(fields):
     return appointment_or_404(appointment.id, fresh=True), 201, {"Location": location}
 
 
-@bp.route(f"/appointments/{APPOINTMENT_ID}", methods=["GET"], tags=["appointments"])
-@requires("appointments.view")
-@bp.response(200, AppointmentSchema)
-@bp.errors(404)
+@operation("GET", ONE, "appointments.view", tags=["appointments"], response=AppointmentSchema,
+           errors=[404])
 def get_appointment(appointment_id):
     """Gets an appointment by id."""
     return appointment_or_404(appointment_id)
 
 
-@bp.route(f"/appointments/{APPOINTMENT_ID}", methods=["PUT"], tags=["appointments"])
-@requires("appointments.book")
-@bp.arguments(AppointmentFieldsSchema)
-@bp.response(200, AppointmentSchema)
-@bp.errors(404, 409)
+@operation("PUT", ONE, "appointments.book", tags=["appointments"], body=AppointmentFieldsSchema,
+           response=AppointmentSchema, errors=[404, 409])
 def reschedule_appointment(fields, appointment_id):
     """Reschedules a scheduled appointment under the booking rules."""
-    appointment = appointment_or_404(appointment_id)
-    reschedule(appointment, **fields)
-    db.session.commit()
+    saved(appointment_or_404(appointment_id), reschedule, **fields)
     return appointment_or_404(appointment_id, fresh=True)
 
 
-@bp.route(f"/appointments/{APPOINTMENT_ID}/status", methods=["PUT"], tags=["appointments"])
-@requires("appointments.book")
-@bp.arguments(StatusChangeSchema)
-@bp.response(200, AppointmentSchema)
-@bp.errors(404, 409)
+@operation("PUT", f"{ONE}/status", "appointments.book", tags=["appointments"],
+           body=StatusChangeSchema, response=AppointmentSchema, errors=[404, 409])
 def set_status(fields, appointment_id):
     """Checks in, cancels or marks a no-show, where the status allows it (else 409)."""
-    appointment = appointment_or_404(appointment_id)
-    change_status(appointment, AppointmentStatus(fields["status"]))
-    db.session.commit()
-    return appointment
+    status = AppointmentStatus(fields["status"])
+    return saved(appointment_or_404(appointment_id), change_status, status)
 
 
-@bp.route(f"/appointments/{APPOINTMENT_ID}/complete", methods=["POST"], tags=["appointments"])
-@requires("appointments.complete")
-@bp.arguments(CompletionSchema)
-@bp.response(201, CompletionResultSchema, headers=LOCATION)
-@bp.errors(404, 409)
+@operation("POST", f"{ONE}/complete", "appointments.complete", tags=["appointments"],
+           body=CompletionSchema, response=CompletionResultSchema, status=201, headers=LOCATION,
+           errors=[404, 409])
 def complete(fields, appointment_id):
     """Completes a checked-in appointment and writes its visit; books an optional follow-up.
 
@@ -193,4 +170,3 @@ def complete(fields, appointment_id):
         "follow_up_problem": problem,
     }
     return body, 201, {"Location": url_for("api.get_visit", visit_id=visit.id)}
-

@@ -1,50 +1,21 @@
-"""The API's errors: RFC 9457 problem details in the shape of the contract's ProblemDetail."""
+"""The API's errors: RFC 9457 problem details in the shape of the contract's ProblemDetail.
 
-from datetime import UTC, datetime
+A constraint's refusal (IntegrityError) is answered by the site's handler (app.errors),
+from the one table of what each constraint means (app.constraints).
+"""
 
-from flask import current_app, jsonify, request
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
-from werkzeug.urls import iri_to_uri
 
 from app.appointments.services import BookingRefused, IllegalTransition, SlotTaken
 from app.auth.services import AccountError
-from app.errors import request_id
-from app.extensions import db
 from app.pets.services import DuplicatePetName
+from app.problems import problem
 from app.reference.services import DuplicateName, NameInUse
 from app.vets.services import VetInUse
 from app.visits.services import VisitRefused
 
 # Where webargs found the bad value → how the message names it.
 LOCATIONS = {"json": "Path", "query": "Query parameter", "path": "Path parameter"}
-
-
-def is_api_request():
-    """Whether the request is addressed to the API (its URL is under API_PREFIX)."""
-    prefix = current_app.config.get("API_PREFIX")
-    return bool(prefix) and (request.path == prefix or request.path.startswith(prefix + "/"))
-
-
-def problem(status, title, detail, validation_errors=(), headers=None):
-    """A problem+json response with every field the contract's ProblemDetail requires."""
-    body = {
-        # The contract's `type` is the URL that produced the error (no query: it may hold names).
-        "type": iri_to_uri(request.base_url),
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "schemaValidationErrors": list(validation_errors),
-    }
-    if status >= 500:
-        body["requestId"] = request_id()
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = "application/problem+json"
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
 
 
 def flatten(messages, pointer=""):
@@ -96,13 +67,6 @@ def refused(error):
     return problem(400, "Bad Request", f"{field}: {error}" if field else str(error))
 
 
-def stale(error):
-    """409: the database refused a write that raced another (a row removed meanwhile)."""
-    db.session.rollback()
-    return problem(409, "Conflict", "Something this change relies on was changed meanwhile. "
-                                    "Reload and try again.")
-
-
 def register(bp):
     """Install the API's error handlers on its blueprint (the rest of the site keeps its own)."""
     bp.register_error_handler(HTTPException, http_error)
@@ -111,4 +75,3 @@ def register(bp):
         bp.register_error_handler(exception, conflict)
     for exception in (BookingRefused, AccountError, VisitRefused):
         bp.register_error_handler(exception, refused)
-    bp.register_error_handler(IntegrityError, stale)

@@ -8,14 +8,13 @@ from flask import current_app
 
 from app.appointments.services import has_day_sheet
 from app.phone import InvalidPhoneNumber, national_digits, normalise_phone
+from app.routing import MAX_ID
 from app.validation import (
     birth_date_problem,
     has_control_characters,
     max_length,
     visit_date_problem,
 )
-
-INT32_MAX = 2**31 - 1
 
 # The contract's narrowings, kept on purpose so that its clients' own checks still hold:
 #
@@ -50,7 +49,7 @@ def raise_problem(problem):
 
 def Id(**kwargs):  # noqa: N802 (a field factory, used like a field class)
     """An id: a JSON integer from 0 to 2^31-1 (the contract's int32, minimum 0)."""
-    return ma.fields.Integer(strict=True, validate=ma.validate.Range(0, INT32_MAX), **kwargs)
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(0, MAX_ID), **kwargs)
 
 
 class Text(ma.fields.String):

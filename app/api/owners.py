@@ -5,8 +5,8 @@ import math
 from flask import url_for
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.api.auth import requires
-from app.api.blueprint import LOCATION, bp
+from app.api.blueprint import LOCATION
+from app.api.resources import found_or_404, operation, saved
 from app.api.schemas import (
     OwnerFieldsSchema,
     OwnerPageQuerySchema,
@@ -21,18 +21,13 @@ from app.owners.services import delete_owner, register_owner, search_owners, upd
 # What an owner is shown with: pets, their types and visits, in two statements whatever the
 # number of owners (one selectin for pets joined to their types, one for visits).
 WITH_PETS = selectinload(Owner.pets).options(joinedload(Pet.type), selectinload(Pet.visits))
-OWNER_ID = "<int(max=2147483647):owner_id>"
+OWNER_ID = "<int:owner_id>"
+ONE = f"/owners/{OWNER_ID}"
 
 
 def owner_or_404(owner_id, fresh=False):
     """The owner with pets and visits loaded; 404 when there is none."""
-    return db.get_or_404(
-        Owner,
-        owner_id,
-        options=[WITH_PETS],
-        populate_existing=fresh,
-        description=f"There is no owner with id {owner_id}.",
-    )
+    return found_or_404(Owner, owner_id, WITH_PETS, fresh=fresh)
 
 
 def owner_details(fields, owner=None):
@@ -54,10 +49,8 @@ def page_of(query, args):
     }
 
 
-@bp.route("/owners", methods=["GET"], tags=["owners"])
-@requires("owners.view")
-@bp.arguments(OwnerSearchSchema, location="query")
-@bp.response(200, OwnerSchema(many=True))
+@operation("GET", "/owners", "owners.view", tags=["owners"], query=OwnerSearchSchema,
+           response=OwnerSchema(many=True))
 def list_owners(args):
     """Lists pet owners.
 
@@ -67,19 +60,15 @@ def list_owners(args):
     return db.session.scalars(search_owners(args["last_name"]).options(WITH_PETS)).all()
 
 
-@bp.route("/v2/owners", methods=["GET"], tags=["owner-v2"])
-@requires("owners.view")
-@bp.arguments(OwnerPageQuerySchema, location="query")
-@bp.response(200, OwnerPageSchema)
+@operation("GET", "/v2/owners", "owners.view", tags=["owner-v2"], query=OwnerPageQuerySchema,
+           response=OwnerPageSchema)
 def list_owners_page(args):
     """Lists pet owners with pagination (zero-based ?page=, ?size= up to 100)."""
     return page_of(search_owners(args["last_name"]).options(WITH_PETS), args)
 
 
-@bp.route("/owners", methods=["POST"], tags=["owners"])
-@requires("owners.edit")
-@bp.arguments(OwnerFieldsSchema)
-@bp.response(201, OwnerSchema, headers=LOCATION)
+@operation("POST", "/owners", "owners.edit", tags=["owners"], body=OwnerFieldsSchema,
+           response=OwnerSchema, status=201, headers=LOCATION)
 def add_owner(fields):
     """Adds a pet owner."""
     owner, _, _ = register_owner(owner_details(fields))
@@ -88,35 +77,21 @@ def add_owner(fields):
     return owner_or_404(owner.id, fresh=True), 201, {"Location": location}
 
 
-@bp.route(f"/owners/{OWNER_ID}", methods=["GET"], tags=["owners"])
-@requires("owners.view")
-@bp.response(200, OwnerSchema)
-@bp.errors(404)
+@operation("GET", ONE, "owners.view", tags=["owners"], response=OwnerSchema, errors=[404])
 def get_owner(owner_id):
     """Gets a pet owner by id, with pets and visits."""
     return owner_or_404(owner_id)
 
 
-@bp.route(f"/owners/{OWNER_ID}", methods=["PUT"], tags=["owners"])
-@requires("owners.edit")
-@bp.arguments(OwnerFieldsSchema)
-@bp.response(200, OwnerSchema)
-@bp.errors(404)
+@operation("PUT", ONE, "owners.edit", tags=["owners"], body=OwnerFieldsSchema,
+           response=OwnerSchema, errors=[404])
 def update_owner_details(fields, owner_id):
     """Updates a pet owner's details."""
     owner = owner_or_404(owner_id)
-    update_owner(owner, owner_details(fields, owner))
-    db.session.commit()
-    return owner
+    return saved(owner, update_owner, owner_details(fields, owner))
 
 
-@bp.route(f"/owners/{OWNER_ID}", methods=["DELETE"], tags=["owners"])
-@requires("owners.delete")
-@bp.response(200, OwnerSchema)
-@bp.errors(404)
+@operation("DELETE", ONE, "owners.delete", tags=["owners"], response=OwnerSchema, errors=[404])
 def delete_owner_by_id(owner_id):
     """Deletes an owner with their pets, appointments and visits; returns what was deleted."""
-    owner = owner_or_404(owner_id)
-    delete_owner(owner)
-    db.session.commit()
-    return owner
+    return saved(owner_or_404(owner_id), delete_owner)

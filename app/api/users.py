@@ -2,8 +2,8 @@
 
 from flask import abort, url_for
 
-from app.api.auth import requires
-from app.api.blueprint import LOCATION, bp
+from app.api.blueprint import LOCATION
+from app.api.resources import operation
 from app.api.schemas import NewUserSchema, UserSchema
 from app.auth.services import create_user, find_user
 from app.extensions import db
@@ -31,10 +31,8 @@ def user_body(user):
     }
 
 
-@bp.route("/users", methods=["POST"], tags=["users"])
-@requires("users.manage")
-@bp.arguments(NewUserSchema)
-@bp.response(201, UserSchema, headers=LOCATION)
+@operation("POST", "/users", "users.manage", tags=["users"], body=NewUserSchema,
+           response=UserSchema, status=201, headers=LOCATION)
 def add_user(fields):
     """Creates a staff account with exactly one role (passwords: 10 characters or more)."""
     role = role_from(fields["roles"][0]["name"])
@@ -45,10 +43,8 @@ def add_user(fields):
     return user_body(user), 201, {"Location": url_for("api.get_user", username=user.username)}
 
 
-@bp.route(f"/users/{USERNAME}", methods=["GET"], tags=["users"])
-@requires("users.manage")
-@bp.response(200, UserSchema)
-@bp.errors(404)
+@operation("GET", f"/users/{USERNAME}", "users.manage", tags=["users"], response=UserSchema,
+           errors=[404])
 def get_user(username):
     """Gets a staff account by username."""
     user = find_user(username)

@@ -3,8 +3,8 @@
 from flask import abort, url_for
 from sqlalchemy.orm import selectinload
 
-from app.api.auth import requires
-from app.api.blueprint import LOCATION, bp
+from app.api.blueprint import LOCATION
+from app.api.resources import found_or_404, operation, saved
 from app.api.schemas import VetFieldsSchema, VetSchema
 from app.extensions import db
 from app.models import Vet
@@ -16,18 +16,13 @@ from app.vets.services import (
     vets_query,
 )
 
-VET_ID = "<int(max=2147483647):vet_id>"
+VET_ID = "<int:vet_id>"
+ONE = f"/vets/{VET_ID}"
 
 
 def vet_or_404(vet_id, fresh=False):
     """The vet with specialties; 404 when there is none."""
-    return db.get_or_404(
-        Vet,
-        vet_id,
-        options=[selectinload(Vet.specialties)],
-        populate_existing=fresh,
-        description=f"There is no vet with id {vet_id}.",
-    )
+    return found_or_404(Vet, vet_id, selectinload(Vet.specialties), fresh=fresh)
 
 
 def vet_arguments(fields):
@@ -44,18 +39,14 @@ def vet_arguments(fields):
     }
 
 
-@bp.route("/vets", methods=["GET"], tags=["vets"])
-@requires("vets.view")
-@bp.response(200, VetSchema(many=True))
+@operation("GET", "/vets", "vets.view", tags=["vets"], response=VetSchema(many=True))
 def list_vets():
     """Lists vets with their specialties (those who no longer take bookings too: active=false)."""
     return db.session.scalars(vets_query()).all()
 
 
-@bp.route("/vets", methods=["POST"], tags=["vets"])
-@requires("vets.manage")
-@bp.arguments(VetFieldsSchema)
-@bp.response(201, VetSchema, headers=LOCATION)
+@operation("POST", "/vets", "vets.manage", tags=["vets"], body=VetFieldsSchema,
+           response=VetSchema, status=201, headers=LOCATION)
 def add_vet(fields):
     """Adds a vet; specialties are named (an unknown one is a 400)."""
     vet = create_vet(**vet_arguments(fields))
@@ -63,35 +54,20 @@ def add_vet(fields):
     return vet_or_404(vet.id, fresh=True), 201, {"Location": url_for("api.get_vet", vet_id=vet.id)}
 
 
-@bp.route(f"/vets/{VET_ID}", methods=["GET"], tags=["vets"])
-@requires("vets.view")
-@bp.response(200, VetSchema)
-@bp.errors(404)
+@operation("GET", ONE, "vets.view", tags=["vets"], response=VetSchema, errors=[404])
 def get_vet(vet_id):
     """Gets a vet by id."""
     return vet_or_404(vet_id)
 
 
-@bp.route(f"/vets/{VET_ID}", methods=["PUT"], tags=["vets"])
-@requires("vets.manage")
-@bp.arguments(VetFieldsSchema)
-@bp.response(200, VetSchema)
-@bp.errors(404)
+@operation("PUT", ONE, "vets.manage", tags=["vets"], body=VetFieldsSchema, response=VetSchema,
+           errors=[404])
 def update_vet_by_id(fields, vet_id):
     """Updates a vet's names, specialties and whether they take bookings."""
-    vet = vet_or_404(vet_id)
-    update_vet(vet, **vet_arguments(fields))
-    db.session.commit()
-    return vet
+    return saved(vet_or_404(vet_id), update_vet, **vet_arguments(fields))
 
 
-@bp.route(f"/vets/{VET_ID}", methods=["DELETE"], tags=["vets"])
-@requires("vets.manage")
-@bp.response(200, VetSchema)
-@bp.errors(404, 409)
+@operation("DELETE", ONE, "vets.manage", tags=["vets"], response=VetSchema, errors=[404, 409])
 def delete_vet_by_id(vet_id):
     """Deletes a vet; one with appointments or visits is 409 (set active=false instead)."""
-    vet = vet_or_404(vet_id)
-    delete_vet(vet)
-    db.session.commit()
-    return vet
+    return saved(vet_or_404(vet_id), delete_vet)

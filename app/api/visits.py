@@ -3,23 +3,18 @@
 import sqlalchemy as sa
 from flask import abort, url_for
 
-from app.api.auth import requires
-from app.api.blueprint import LOCATION, bp
+from app.api.blueprint import LOCATION
 from app.api.owners import OWNER_ID
 from app.api.pets import PET_ID
+from app.api.resources import found_or_404, operation, saved
 from app.api.schemas import NewVisitSchema, VisitFieldsSchema, VisitSchema
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Pet, Visit
-from app.pets.services import pet_with_owner
 from app.visits.services import delete_visit, record_visit, update_visit
 
-VISIT_ID = "<int(max=2147483647):visit_id>"
-
-
-def visit_or_404(visit_id):
-    """The visit; 404 when there is none."""
-    return db.get_or_404(Visit, visit_id, description=f"There is no visit with id {visit_id}.")
+VISIT_ID = "<int:visit_id>"
+ONE = f"/visits/{VISIT_ID}"
 
 
 def created(visit):
@@ -27,32 +22,25 @@ def created(visit):
     return visit, 201, {"Location": url_for("api.get_visit", visit_id=visit.id)}
 
 
-@bp.route(f"/owners/{OWNER_ID}/pets/{PET_ID}/visits", methods=["POST"], tags=["owners"])
-@requires("visits.record")
-@bp.arguments(VisitFieldsSchema)
-@bp.response(201, VisitSchema, headers=LOCATION)
-@bp.errors(404)
+@operation("POST", f"/owners/{OWNER_ID}/pets/{PET_ID}/visits", "visits.record", tags=["owners"],
+           body=VisitFieldsSchema, response=VisitSchema, status=201, headers=LOCATION,
+           errors=[404])
 def add_visit_to_owner(fields, owner_id, pet_id):
     """Records a visit of an owner's pet (the date defaults to today; never in the future)."""
-    if pet_with_owner(owner_id, pet_id) is None:
-        abort(404, description=f"There is no pet with id {pet_id} for owner {owner_id}.")
+    found_or_404(Pet, pet_id, owner_id=owner_id)
     visit = record_visit(pet_id, fields.get("date") or clinic_today(), fields["description"])
     db.session.commit()
     return created(visit)
 
 
-@bp.route("/visits", methods=["GET"], tags=["visits"])
-@requires("owners.view")
-@bp.response(200, VisitSchema(many=True))
+@operation("GET", "/visits", "owners.view", tags=["visits"], response=VisitSchema(many=True))
 def list_visits():
     """Lists every visit, newest first."""
     return db.session.scalars(sa.select(Visit).order_by(Visit.date.desc(), Visit.id.desc())).all()
 
 
-@bp.route("/visits", methods=["POST"], tags=["visits"])
-@requires("visits.record")
-@bp.arguments(NewVisitSchema)
-@bp.response(201, VisitSchema, headers=LOCATION)
+@operation("POST", "/visits", "visits.record", tags=["visits"], body=NewVisitSchema,
+           response=VisitSchema, status=201, headers=LOCATION)
 def add_visit(fields):
     """Records a visit of the pet named by petId."""
     if db.session.get(Pet, fields["pet_id"]) is None:
@@ -63,35 +51,21 @@ def add_visit(fields):
     return created(visit)
 
 
-@bp.route(f"/visits/{VISIT_ID}", methods=["GET"], tags=["visits"])
-@requires("owners.view")
-@bp.response(200, VisitSchema)
-@bp.errors(404)
+@operation("GET", ONE, "owners.view", tags=["visits"], response=VisitSchema, errors=[404])
 def get_visit(visit_id):
     """Gets a visit by id."""
-    return visit_or_404(visit_id)
+    return found_or_404(Visit, visit_id)
 
 
-@bp.route(f"/visits/{VISIT_ID}", methods=["PUT"], tags=["visits"])
-@requires("visits.record")
-@bp.arguments(VisitFieldsSchema)
-@bp.response(200, VisitSchema)
-@bp.errors(404)
+@operation("PUT", ONE, "visits.record", tags=["visits"], body=VisitFieldsSchema,
+           response=VisitSchema, errors=[404])
 def update_visit_by_id(fields, visit_id):
     """Corrects a visit's date (kept when absent) or description."""
-    visit = visit_or_404(visit_id)
-    update_visit(visit, fields.get("date") or visit.date, fields["description"])
-    db.session.commit()
-    return visit
+    visit = found_or_404(Visit, visit_id)
+    return saved(visit, update_visit, fields.get("date") or visit.date, fields["description"])
 
 
-@bp.route(f"/visits/{VISIT_ID}", methods=["DELETE"], tags=["visits"])
-@requires("visits.delete")
-@bp.response(200, VisitSchema)
-@bp.errors(404)
+@operation("DELETE", ONE, "visits.delete", tags=["visits"], response=VisitSchema, errors=[404])
 def delete_visit_by_id(visit_id):
     """Deletes a visit record; returns what was deleted."""
-    visit = visit_or_404(visit_id)
-    delete_visit(visit)
-    db.session.commit()
-    return visit
+    return saved(found_or_404(Visit, visit_id), delete_visit)

@@ -1,8 +1,8 @@
 """Operations: what running PetClinic in production needs, installed by create_app."""
 
-from app.errors import request_id
 from app.extensions import db
 from app.ops import database_faults, health, security, statements
+from app.problems import request_id
 
 
 def register(app):

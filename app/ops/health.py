@@ -8,8 +8,8 @@ from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.errors import request_id
 from app.extensions import db
+from app.problems import request_id
 
 logger = logging.getLogger("petclinic.health")
 

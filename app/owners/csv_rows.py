@@ -12,6 +12,7 @@ import collections
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from app.constraints import violation
 from app.csv_files import OWNER_COLUMNS, PET_COLUMNS
 from app.extensions import db
 from app.forms import error_summary
@@ -68,7 +69,8 @@ def import_rows(rows):
         except (sa.exc.IntegrityError, sa.exc.DataError) as error:
             # Rules the forms do not know of (a type removed meanwhile, say): only this
             # row's savepoint is rolled back, as for any other rejection.
-            reason = str(error.orig).strip().splitlines()[0]
+            refusal = violation(error) if isinstance(error, sa.exc.IntegrityError) else None
+            reason = refusal.message if refusal else str(error.orig).strip().splitlines()[0]
             rejected.append((line, f"The database refused the row: {reason}"))
     return outcomes, rejected
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.constraints import violation
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Owner, Pet, Visit
 from app.pets.services import DuplicatePetName, add_pet
@@ -129,8 +130,11 @@ def register_owner(details, first_pet=None):
         pet = add_pet(owner.id, **first_pet)
     except DuplicatePetName as error:
         return owner, None, str(error)
-    except IntegrityError:
-        return owner, None, "The database refused the pet (its type may have just been removed)."
+    except IntegrityError as error:
+        refusal = violation(error)
+        if refusal is None:
+            raise
+        return owner, None, f"The database refused the pet: {refusal.message}"
     return owner, pet, None
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app.constraints import constraint_name
 from app.extensions import db
 from app.models import Pet
 
@@ -39,7 +40,7 @@ def _unique_name_guard(name):
         with db.session.begin_nested():
             yield
     except IntegrityError as error:
-        if UNIQUE_NAME_INDEX in str(error.orig):
+        if constraint_name(error) == UNIQUE_NAME_INDEX:
             raise DuplicatePetName(name) from None
         raise
 

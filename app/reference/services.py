@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.constraints import IN_USE, constraint_name, violation
 from app.extensions import db
 from app.models import PetType
 from app.validation import max_length
@@ -33,6 +34,13 @@ def _name_taken(model, name, exclude_id=None):
     return db.session.scalar(query.limit(1)) is not None
 
 
+def _raise_duplicate(error, model, name):
+    """DuplicateName when the model's unique name refused the write; else the error itself."""
+    if constraint_name(error) == f"uq_{model.__tablename__}_name":
+        raise DuplicateName(f"{name!r} exists already.") from None
+    raise error
+
+
 def add_named(model, name):
     """Add a row of a name-only model (PetType, Specialty); names are kept lower-case."""
     name = clean_name(name)
@@ -42,8 +50,8 @@ def add_named(model, name):
     try:
         with db.session.begin_nested():
             db.session.add(row)
-    except IntegrityError:
-        raise DuplicateName(f"{name!r} exists already.") from None
+    except IntegrityError as error:
+        _raise_duplicate(error, model, name)
     return row
 
 
@@ -55,8 +63,8 @@ def rename_named(row, name):
     try:
         with db.session.begin_nested():
             row.name = name
-    except IntegrityError:
-        raise DuplicateName(f"{name!r} exists already.") from None
+    except IntegrityError as error:
+        _raise_duplicate(error, type(row), name)
     return row
 
 
@@ -68,7 +76,9 @@ def delete_named(row):
     try:
         with db.session.begin_nested():
             db.session.delete(row)
-    except IntegrityError:
+    except IntegrityError as error:
+        if violation(error) is not IN_USE:
+            raise
         raise NameInUse(f"{row.name!r} is still in use and cannot be deleted.") from None
 
 
