@@ -58,6 +58,7 @@ FOREIGN_KEYS = {
     "fk_vet_specialties_vet_id_vets",
     "fk_vet_specialties_specialty_id_specialties",
     "fk_users_vet_id_vets",
+    "fk_staff_sessions_user_id_users",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")
