@@ -106,7 +106,9 @@ class ReplyBoundConnection(psycopg.Connection):
     fetch, commit, rollback, SQLAlchemy's ping) in ``wait()``, which takes a timeout. Past it,
     the command is still in flight and the connection unusable: it is closed, which SQLAlchemy
     reads as a disconnect (the pool discards it) and the app answers with a 503. A network
-    drop ends the same way; connecting is bounded by connect_timeout.
+    drop ends the same way; connecting is bounded by connect_timeout. (A timer thread closing
+    the socket would do the same with more moving parts. ``wait(timeout=)`` is recent in
+    psycopg 3.3: tests/test_database_stall.py fails on a psycopg without it.)
     """
 
     reply_timeout = None
