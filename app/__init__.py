@@ -54,7 +54,7 @@ def register_extensions(app):
     csrf.init_app(app)
     bootstrap.init_app(app)
     with app.app_context():
-        configure_engine(db.engine, app.config["SLOW_QUERY_MS"])
+        configure_engine(db.engine, app.config["SLOW_QUERY_MS"], app.config["DB_STATEMENT_TIMEOUT"])
     begin_writes_immediately(app)
 
 

@@ -43,6 +43,22 @@ def _env_time(name, default):
         raise ConfigurationError(f"{name} must be a time as HH:MM, got {raw!r}") from None
 
 
+def _statement_timeout():
+    """DB_STATEMENT_TIMEOUT: seconds a database statement may take, 0 for no bound.
+
+    It must end before gunicorn gives up on the request and kills the worker, or a stalled
+    database would still cost workers instead of giving 503s.
+    """
+    seconds = _env_int("DB_STATEMENT_TIMEOUT", 10, minimum=0)
+    gunicorn_timeout = _env_int("GUNICORN_TIMEOUT", 30, minimum=0)  # 0: gunicorn never kills
+    if seconds and gunicorn_timeout and seconds >= gunicorn_timeout:
+        raise ConfigurationError(
+            f"DB_STATEMENT_TIMEOUT ({seconds} s) must be less than GUNICORN_TIMEOUT "
+            f"({gunicorn_timeout} s), or a stalled database gets workers killed"
+        )
+    return seconds
+
+
 def engine_options(url):
     """Engine keyword arguments for a database URL: pool settings only for server databases."""
     options = {"pool_pre_ping": _env_bool("DB_POOL_PRE_PING", True)}
@@ -73,6 +89,8 @@ def from_environment():
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "SQLALCHEMY_ECHO": _env_bool("SQL_ECHO", False),
         "SLOW_QUERY_MS": _env_int("SLOW_QUERY_MS", 200),
+        # Bounds every wait for PostgreSQL, even one that has stopped answering (app/database.py).
+        "DB_STATEMENT_TIMEOUT": _statement_timeout(),
         # Benchmarks only: each response's SQL statement count in X-SQL-Statements (app/ops).
         "SQL_STATEMENT_HEADER": _env_bool("SQL_STATEMENT_HEADER", False),
         "CLINIC_TIMEZONE": os.environ.get("CLINIC_TIMEZONE", "America/Chicago"),
