@@ -8,6 +8,7 @@ a race with another save of the same row, raises ChangedMeanwhile instead of ove
 
 import contextlib
 
+import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
@@ -48,8 +49,11 @@ def saving(record, version):
         raise ChangedMeanwhile()
     try:
         yield
-        if record.version == expected and not db.session.is_modified(
-            record, include_collections=False
+        state = sa.inspect(record)
+        if (
+            record.version == expected
+            and not (state.deleted or record in db.session.deleted)
+            and not db.session.is_modified(record, include_collections=False)
         ):
             record.version = expected + 1  # no column changed: write the version anyway
         db.session.flush()  # UPDATE ... SET version = expected + 1 WHERE ... AND version = expected

@@ -3,11 +3,14 @@
 import re
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, request
+from werkzeug.exceptions import BadRequest, PreconditionFailed
 
 from app.api.auth import requires
 from app.api.blueprint import bp
+from app.concurrency import ChangedMeanwhile, saving
 from app.extensions import db
+from app.models.columns import Versioned
 
 
 def operation(method, rule, permission, *, tags, response=None, status=200, body=None,
@@ -56,11 +59,49 @@ def found_or_404(model, row_id, *options, fresh=False, **within):
         whose = "".join(f" for {column.removesuffix('_id')} {value}"
                         for column, value in within.items())
         abort(404, description=f"There is no {label(model)} with id {row_id}{whose}.")
+    if isinstance(row, Versioned):
+        g.versioned_row = row  # its version is answered as the ETag (tag_version)
     return row
+
+
+def expected_version():
+    """The version an ``If-Match: "<version>"`` header asks for; None without one."""
+    tags = request.if_match
+    if not tags or tags.star_tag:
+        return None
+    values = list(tags)
+    if len(values) != 1 or not values[0].isdigit() or len(values[0]) > 9:
+        raise BadRequest('If-Match takes one version, as the ETag gave it: If-Match: "3".')
+    return int(values[0])
 
 
 def saved(row, change, *args, **kwargs):
-    """Apply a service's ``change`` to the row, commit, and return the row for the response."""
-    change(row, *args, **kwargs)
+    """Apply a service's ``change`` to the row, commit, and return the row for the response.
+
+    A versioned row (owners, pets, vets, appointments) is written only if it is still at the
+    version the client's If-Match names (412 otherwise) and no other save of it won a race
+    meanwhile (409): Spring clients, which send no If-Match, keep their last-write-wins.
+    """
+    if not isinstance(row, Versioned):
+        change(row, *args, **kwargs)
+        db.session.commit()
+        return row
+    version = expected_version()
+    try:
+        with saving(row, version):
+            change(row, *args, **kwargs)
+    except ChangedMeanwhile as refusal:
+        if version is not None:
+            raise PreconditionFailed(f"{refusal} (If-Match: \"{version}\")") from None
+        abort(409, description=str(refusal))
     db.session.commit()
     return row
+
+
+@bp.after_request
+def tag_version(response):
+    """Answer a single versioned row's version as its ETag, for a later If-Match."""
+    row = g.pop("versioned_row", None)
+    if row is not None and response.status_code == 200 and request.method in ("GET", "PUT"):
+        response.set_etag(str(row.version))
+    return response
