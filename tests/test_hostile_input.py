@@ -430,6 +430,12 @@ def test_adding_and_editing_a_pet(client, dbs, world, today, path, ids, data):
     data={"vet_id": Known("vet"), "date": Known("next_week"), "start_time": "15:00",
           "duration_minutes": "30", "reason": PAYLOADS[1]},
 )
+@example(  # a vet id past any database integer was a 500 (OverflowError on SQLite)
+    path="/owners/{owner}/pets/{pet}/appointments/new",
+    ids={"owner": Known("owner"), "pet": Known("pet")},
+    data={"vet_id": "99999999999999999999", "date": Known("next_week"), "start_time": "15:00",
+          "duration_minutes": "30", "reason": "check-up"},
+)
 def test_booking_and_rescheduling(client, dbs, world, today, path, ids, data):
     assert_answered_safely(post(client, url(path, world, **ids), resolve(data, world)))
     assert_nothing_invalid_stored(dbs, today)

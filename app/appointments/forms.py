@@ -23,6 +23,7 @@ from app.concurrency import VersionField
 from app.forms import PageForm
 from app.models import Appointment, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
+from app.routing import MAX_ID
 from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
 
@@ -49,8 +50,10 @@ class AppointmentForm(PageForm):
     # The booking service checks the chosen vet under a row lock (there, and taking
     # bookings), so a submitted form is not checked against the list of every vet: the list
     # is read only when the form is drawn, and a booking's cost does not grow with the staff.
+    # Bounded like every id, though: a number past any database integer is a form error.
     vet_id = SelectField(
-        "Vet", coerce=int, validate_choice=False, validators=[InputRequired("Choose a vet.")]
+        "Vet", coerce=int, validate_choice=False,
+        validators=[InputRequired("Choose a vet."), NumberRange(1, MAX_ID, "Choose a vet.")]
     )
     date = DateField("Date", validators=[InputRequired("Enter a date.")])
     start_time = TimeField("Start time", validators=[InputRequired("Enter a time.")])
