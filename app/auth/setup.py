@@ -6,7 +6,8 @@ from flask_login import current_user
 from app.auth.permissions import can
 from app.auth.routes import PUBLIC_ENDPOINTS
 from app.auth.services import load_user
-from app.errors import render_error, wants_json
+from app.errors import render_error
+from app.problems import wants_json
 from app.extensions import login_manager
 
 
