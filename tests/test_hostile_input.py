@@ -605,10 +605,20 @@ POST_PATHS = (
 
 
 FIELD_NAMES = (*OWNER_FIELDS, *BOOKING_FIELDS, "name", "birth_date", "type_id", "description")
+
+
+def json_containers(inner):
+    """Lists and objects of ``inner`` values, some keyed by the forms' own field names."""
+    return st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(FIELD_NAMES) | any_text, inner, max_size=4
+    )
+
+
+# A named function, not a multi-line lambda: Hypothesis reads extend's source to check that
+# it uses its argument, and could not always find a lambda's (a HypothesisDeprecationWarning).
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | any_text,
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(FIELD_NAMES) | any_text, inner, max_size=4),
+    json_containers,
     max_leaves=8,
 )
 
