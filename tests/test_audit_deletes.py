@@ -171,7 +171,7 @@ def wait_until_blocked(app, seconds=10):
 
 @pytest.mark.committing
 @pytest.mark.parametrize("added", ["visit", "pet"])
-def test_a_record_added_while_its_owner_is_deleted_is_audited_or_refused(committing, added):
+def test_a_record_added_under_an_owner_while_it_is_deleted_is_audited_with_it(committing, added):
     app = committing
     with app.app_context():
         ids = family(db.session, pets=1, appointments=1, visits=1)
