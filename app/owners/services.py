@@ -147,6 +147,8 @@ def update_owner(owner, details):
 
 
 def delete_owner(owner):
-    """Delete an owner; pets, appointments and visits go with it (ORM and ON DELETE CASCADE)."""
+    """Delete an owner; pets, appointments and visits go with it, each one audited."""
+    # The caller need load nothing: the audit's before_flush hook locks and loads the whole
+    # family, so the ON DELETE CASCADE behind it never removes a record the trail missed.
     db.session.delete(owner)
     db.session.flush()

@@ -66,7 +66,8 @@ def update_pet(pet, name, birth_date, type_id):
 
 
 def delete_pet(pet):
-    """Delete a pet; its appointments and visits go with it (ORM and ON DELETE CASCADE)."""
+    """Delete a pet; its appointments and visits go with it, each one audited."""
+    # As for owners, app.audit loads (and locks) what the database cascade would take.
     db.session.delete(pet)
     db.session.flush()
 
