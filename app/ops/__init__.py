@@ -2,7 +2,7 @@
 
 from app.errors import request_id
 from app.extensions import db
-from app.ops import database_faults, health, security, statements
+from app.ops import database_faults, health, request_size, security, statements
 
 
 def register(app):
@@ -12,6 +12,7 @@ def register(app):
     """
     security.require_secret_key(app)
     security.trust_proxy_headers(app)
+    request_size.refuse_oversized_chunked_bodies(app)
     app.after_request(security.add_security_headers)
     app.after_request(tag_with_request_id)
     app.teardown_appcontext(database_faults.close_session)
