@@ -5,6 +5,12 @@ from datetime import time
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-key"
 
+# The largest request body the site reads. Its biggest legitimate bodies (a form, an API
+# call) are a few kilobytes; CSV files are imported by a command, not uploaded.
+DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
+# Below this, a long visit description in a non-Latin script would no longer fit in a form.
+MIN_MAX_REQUEST_BYTES = 64 * 1024
+
 
 class ConfigurationError(RuntimeError):
     """A setting the app cannot run with; the message names it and says what it must be."""
@@ -104,6 +110,15 @@ def from_environment():
         # A signed-in browser session ends this many hours after sign-in, at the latest.
         "SESSION_HOURS": _env_int("SESSION_HOURS", 12, minimum=1),
         "BOOTSTRAP_SERVE_LOCAL": True,
+        # A body over this is refused with 413 before it is read, whether it is sent with a
+        # Content-Length or chunked (Werkzeug stops reading at the limit).
+        "MAX_CONTENT_LENGTH": _env_int(
+            "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, minimum=MIN_MAX_REQUEST_BYTES
+        ),
+        # multipart/form-data only (the site's forms are urlencoded, and it takes no uploads):
+        # no text field near 64 KiB, no form with a hundred parts.
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+        "MAX_FORM_PARTS": 100,
         # The JSON API (app/api; README, "JSON API").
         "API_PREFIX": os.environ.get("API_PREFIX", "/api"),
         "API_AUTH_ENABLED": _env_bool("API_AUTH_ENABLED", True),

@@ -3,6 +3,7 @@
 import contextlib
 import csv
 import os
+import re
 import tempfile
 import typing
 
@@ -43,6 +44,36 @@ APPOINTMENT_COLUMNS = (
 
 # utf-8-sig also reads the byte-order mark that spreadsheet programs put first.
 ENCODING = "utf-8-sig"
+
+
+# A spreadsheet runs a cell that starts with = + - @, a tab or a carriage return as a formula
+# (OWASP, "CSV Injection"): an owner named =HYPERLINK(...) would be a link to anywhere in the
+# clinic's spreadsheet. Exports put a single quote before such a value, which spreadsheets
+# show as text. A value already made of quotes and then one of those characters gets one
+# quote more, so the import takes exactly one away and export-then-import gives back every
+# string unchanged (a bijection, not a guess at what a quote meant).
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+# A signed number such as a stored telephone (+16085551023) is a number to a spreadsheet,
+# never a formula: it is written as is, and the phone column stays plain E.164.
+_PLAIN_NUMBER = re.compile(r"[+-][0-9]+(?:\.[0-9]+)?")
+
+
+def neutralise_cell(value):
+    """A value as an export writes it: quoted with ' where a spreadsheet would run it."""
+    if (
+        isinstance(value, str)
+        and _FORMULA_START.match(value)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+def restore_cell(value):
+    """A value as an import reads it: neutralise_cell undone (one ' before a formula start)."""
+    if value.startswith("'") and _FORMULA_START.match(value, 1):
+        return value[1:]
+    return value
 
 
 class CheckedTable(typing.NamedTuple):
@@ -120,7 +151,10 @@ def _check_header(path, header, columns):
 
 
 def table_rows(path):
-    """Yield (line number, values by column, problem) for each non-blank row of a checked file."""
+    """Yield (line number, values by column, problem) for each non-blank row of a checked file.
+
+    Values come back as they were before an export neutralised them (restore_cell).
+    """
     # problem is set, and values None, when the row has the wrong number of fields.
     with _open_for_reading(path) as stream:
         reader = csv.reader(stream, strict=True)
@@ -135,7 +169,8 @@ def table_rows(path):
                 problem = f"The row has {len(record)} fields; the header has {len(header)}."
                 yield line, None, problem
             else:
-                yield line, dict(zip(header, record)), None
+                values = [restore_cell(value) for value in record]
+                yield line, dict(zip(header, values)), None
 
 
 def _open_for_reading(path):
@@ -155,6 +190,7 @@ output_option = click.option(
 def write_csv(path, columns, rows):
     """Write the rows (dicts) as CSV to a file, whole or not at all, or to stdout; their number.
 
+    Values a spreadsheet would run as formulas are neutralised (neutralise_cell).
     With a file, says on stderr how many rows it got (stdout may be the CSV itself).
     """
     if not path:
@@ -189,6 +225,6 @@ def _write_rows(stream, columns, rows):
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({column: neutralise_cell(value) for column, value in row.items()})
         count += 1
     return count

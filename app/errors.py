@@ -5,7 +5,12 @@ import logging
 from flask import current_app, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+)
 
 from app.constraints import violation
 from app.extensions import db
@@ -42,6 +47,13 @@ def register(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "Form expired", CSRF_MESSAGE)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        # Werkzeug refuses the body unread (MAX_CONTENT_LENGTH): say what the limit is.
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        detail = f"The request is larger than this site accepts ({limit:,} bytes at most)."
+        return render_error(413, "Request too large", detail + " Nothing was saved.")
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -376,6 +377,123 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_cleanly(deployed_d
         request.join(10)
     assert [(r.status, r.text) for r in replies] == [(200, "finished")]
     assert returncode == 0
+
+
+# Request size --------------------------------------------------------------------------------
+
+BIG_FORM = 200 * 1024 * 1024
+BIG_JSON = 50 * 1024 * 1024
+# Reading one of these bodies would grow a worker by the body's size or more (a 50 MB JSON
+# body grew one by 100 MB); refusing it unread costs what refusing a small one does.
+MAX_GROWTH_KIB = 16 * 1024
+
+
+@pytest.fixture(scope="module")
+def lone_worker(deployed_database, tmp_path_factory):
+    """`gunicorn wsgi:app` with one worker, so that the worker serving a request is known."""
+    env = production_env(deployed_database, WEB_CONCURRENCY="1")
+    with running_gunicorn(env, tmp_path_factory.mktemp("lone-logs")) as g:
+        yield g
+
+
+def peak_rss_kib(pid):
+    """The most memory the process has had resident since its peak was last reset (KiB)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1))
+
+
+def reset_peak_rss(pid):
+    """Start measuring the process's peak resident memory afresh (Linux: clear_refs 5)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+@dataclass
+class Refusal:
+    """How a request with a big body went: the status line and how much of the body was sent."""
+
+    status: int
+    text: str
+    sent: int
+
+
+def send_big_body(port, path, headers, body_start, size, chunked):
+    """POST a body of ``size`` bytes, stopping as soon as the server answers; what it said.
+
+    The body is sent in pieces, and before each one the socket is checked for a reply: a
+    server that refuses the body early answers long before the last piece.
+    """
+    piece = b"a" * (16 * 1024)
+    lines = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        sent, data = 0, body_start
+        while sent < size:
+            if select.select([connection], [], [], 0)[0]:
+                break  # the server has answered (or closed): stop sending
+            data = data[: size - sent]
+            try:
+                connection.sendall(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+            except OSError:  # the server has closed its side: its reply is waiting
+                break
+            sent += len(data)
+            data = piece
+        else:
+            if chunked:
+                connection.sendall(b"0\r\n\r\n")
+        reply = b""
+        with contextlib.suppress(OSError):
+            while chunk := connection.recv(65536):
+                reply += chunk
+    head, _, text = reply.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1]) if head else 0
+    return Refusal(status, text.decode(errors="replace"), sent)
+
+
+BIG_BODIES = {
+    # An anonymous sign-in form: nothing but the size stops it before the password check.
+    "form": ("/login", {"Content-Type": "application/x-www-form-urlencoded"}, b"username=",
+             BIG_FORM),
+    "json": ("/api/owners", {"Content-Type": "application/json",
+                             "Authorization": "Basic YWRtaW46YWRtaW4tZGVtby1wYXNzd29yZA=="},
+             b'{"firstName": "', BIG_JSON),
+}
+
+
+def peak_growth_kib(server, kind, size, chunked):
+    """Send a body of ``size`` bytes; the refusal, and how much the worker's peak memory grew."""
+    path, headers, body_start, _ = BIG_BODIES[kind]
+    (worker,) = server.worker_pids()
+    reset_peak_rss(worker)
+    before = peak_rss_kib(worker)
+    refusal = send_big_body(server.port, path, headers, body_start, size, chunked)
+    return refusal, peak_rss_kib(worker) - before
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+@pytest.mark.parametrize("kind", sorted(BIG_BODIES))
+def test_a_body_over_the_limit_is_refused_with_413_without_being_read(lone_worker, kind, chunked):
+    size = BIG_BODIES[kind][3]
+    workers = lone_worker.worker_pids()
+    # The first refusal loads what any refusal needs (templates, the API's code). The second,
+    # of a body just over the limit, is what a refusal costs: the API's password check alone
+    # (scrypt) takes 64 MiB for a moment.
+    peak_growth_kib(lone_worker, kind, 2 * 1024 * 1024, chunked)
+    _, refusal_cost = peak_growth_kib(lone_worker, kind, 2 * 1024 * 1024, chunked)
+
+    refusal, growth = peak_growth_kib(lone_worker, kind, size, chunked)
+
+    assert refusal.status == 413, refusal.text
+    assert "Request too large" in refusal.text
+    # The reply came while most of the body was still to be sent...
+    assert refusal.sent < size // 4, f"{refusal.sent} of {size} bytes sent before the reply"
+    # ...and the worker never held it: a body 25-100 times bigger costs no more memory.
+    assert growth - refusal_cost < MAX_GROWTH_KIB, (
+        f"the worker grew by {growth} KiB ({refusal_cost} KiB for a body just over the limit)"
+    )
+    assert lone_worker.worker_pids() == workers  # the same worker, still serving
+    assert lone_worker.get("/healthz").status == 200
 
 
 # PostgreSQL restarts --------------------------------------------------------------------------

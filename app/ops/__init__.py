@@ -1,7 +1,7 @@
 """Operations: what running PetClinic in production needs, installed by create_app."""
 
 from app.extensions import db
-from app.ops import database_faults, health, security, statements
+from app.ops import database_faults, health, request_size, security, statements
 from app.problems import request_id
 
 
@@ -12,6 +12,7 @@ def register(app):
     """
     security.require_secret_key(app)
     security.trust_proxy_headers(app)
+    request_size.refuse_oversized_chunked_bodies(app)
     app.after_request(security.add_security_headers)
     app.after_request(tag_with_request_id)
     app.teardown_appcontext(database_faults.close_session)

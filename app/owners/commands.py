@@ -17,7 +17,10 @@ The first line is the header; the columns, in any order:
 email and the three pet columns may be blank. pet_birth_date is YYYY-MM-DD; pet_type
 is a pet type's name (see `flask pettypes list`). A row whose first name, last name
 and telephone match an owner already in the database (or from an earlier row) adds
-its pet to that owner; any other row creates an owner.
+its pet to that owner; any other row creates an owner. A value that starts with a
+single quote and then = + - @ (or more quotes and one of those) loses that first
+quote: `flask export owners` puts it there so that spreadsheets show the value as
+text instead of running it as a formula.
 
 Every row is checked by the same rules as the web forms and saved in its own
 savepoint: a bad row is rolled back alone and reported with its line number, the good
