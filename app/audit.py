@@ -14,7 +14,7 @@ from app.models.columns import utcnow
 
 AUDITED = {Owner: "owner", Pet: "pet", Appointment: "appointment", Visit: "visit"}
 # Bookkeeping columns that say nothing a reader of the trail needs.
-QUIET_COLUMNS = {"created_at", "updated_at", "ends_at"}
+QUIET_COLUMNS = {"created_at", "updated_at", "ends_at", "version"}
 
 
 def current_actor():

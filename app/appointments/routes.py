@@ -211,7 +211,11 @@ def complete(appointment_id):
                     "starts_at": datetime.combine(form.follow_up_date.data, form.follow_up_time.data),
                     "duration": form.follow_up_minutes.data,
                 }
-        _, booked, refused = complete_appointment(appointment, form.description.data, follow_up)
+        try:
+            _, booked, refused = complete_appointment(appointment, form.description.data, follow_up)
+        except IllegalTransition as refusal:  # completed (or changed) by another desk meanwhile
+            flash(str(refusal), "danger")
+            return redirect(url_for("appointments.detail", appointment_id=appointment.id))
         db.session.commit()
         flash(f"{appointment.pet.name}'s appointment completed and the visit recorded.", "success")
         if booked is not None:

@@ -161,8 +161,21 @@ def change_status(appointment, status):
     return _move(appointment, status)
 
 
+def lock_appointment(appointment):
+    """Lock the appointment's vet, pet and then the appointment itself, and re-read its status.
+
+    The same order as bookings lock in (vets, then the pet), so a status change and a
+    booking into the slot it frees cannot deadlock; under the lock, a status another
+    request changed meanwhile is the one the rules see (two desks cannot both act on
+    "scheduled").
+    """
+    lock_rows([appointment.vet_id], appointment.pet_id)
+    db.session.refresh(appointment, ["status", "version"], with_for_update=True)
+
+
 def _move(appointment, status):
-    """Move the status where TRANSITIONS allow; else IllegalTransition."""
+    """Move the status where TRANSITIONS allow, deciding under the row lock; else IllegalTransition."""
+    lock_appointment(appointment)
     if not appointment.can_become(status):
         raise IllegalTransition(
             f"A {appointment.status.label.lower()} appointment cannot be marked "
