@@ -9,12 +9,11 @@ from app.api.blueprint import LOCATION
 from app.api.fields import ClinicDateTime, Id, Text, calendar_day_rule
 from app.api.resources import found_or_404, operation, saved
 from app.api.schemas import RequestSchema, VisitSchema
+from app.appointments.schedule import appointment_options, day_sheet
 from app.appointments.services import (
-    appointment_options,
     book_appointment,
     change_status,
     complete_appointment,
-    day_sheet,
     reschedule,
 )
 from app.clinic import clinic_today

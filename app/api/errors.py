@@ -6,7 +6,11 @@ from the one table of what each constraint means (app.constraints).
 
 from werkzeug.exceptions import HTTPException
 
-from app.appointments.services import BookingRefused, IllegalTransition, SlotTaken
+from app.appointments.services import (
+    BookingRefused,
+    IllegalTransition,
+    SlotTaken,
+)
 from app.auth.services import AccountError
 from app.pets.services import DuplicatePetName
 from app.problems import problem

@@ -6,7 +6,7 @@ import marshmallow as ma
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
-from app.appointments.services import has_day_sheet
+from app.appointments.schedule import has_day_sheet
 from app.phone import InvalidPhoneNumber, national_digits, normalise_phone
 from app.routing import MAX_ID
 from app.validation import (

@@ -6,7 +6,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from app.appointments.services import day_sheet
+from app.appointments.schedule import day_sheet
 from app.cli import CommandGroup, text_table
 from app.clinic import clinic_today
 from app.csv_files import APPOINTMENT_COLUMNS, output_option, write_csv

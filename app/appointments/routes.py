@@ -5,21 +5,18 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from app.audit import trail_for
-from app.auth.permissions import can, permission_required
 from app.appointments.forms import AppointmentForm, CompleteForm
+from app.appointments.schedule import appointment_options, day_sheet, day_sheet_vets, has_day_sheet
 from app.appointments.services import (
     BookingRefused,
     IllegalTransition,
-    appointment_options,
     book_appointment,
     change_status,
     complete_appointment,
-    day_sheet,
-    day_sheet_vets,
-    has_day_sheet,
     reschedule,
 )
+from app.audit import trail_for
+from app.auth.permissions import can, permission_required
 from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db

@@ -8,7 +8,7 @@ has no row locks; there every write request begins with BEGIN IMMEDIATE (see
 app.database), which serialises writers the same way.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -212,94 +212,3 @@ def complete_appointment(appointment, description, follow_up=None):
     except BookingRefused as refusal:
         return visit, None, str(refusal)
     return visit, booked, None
-
-
-def appointment_options():
-    """Loader options to show an appointment with its pet, owner, pet type and vet."""
-    pet = joinedload(Appointment.pet)
-    return [
-        pet.joinedload(Pet.owner),
-        pet.joinedload(Pet.type),
-        joinedload(Appointment.vet),
-        joinedload(Appointment.visit),
-    ]
-
-
-def has_day_sheet(day):
-    """Whether the calendar has the days on either side of ``day``.
-
-    A day sheet reads up to the next midnight and links to the day before and after, which
-    the calendar's first and last days (years 1 and 9999) do not have.
-    """
-    return date.min < day < date.max
-
-
-def day_bounds(day):
-    """Midnight to midnight of a day, as wall-clock datetimes."""
-    start = datetime.combine(day, time.min)
-    return start, start + timedelta(days=1)
-
-
-def day_sheet(day, vet_id=None, vet_ids=None):
-    """A day's appointments (of one vet or some, if asked) with pet, owner and vet, in one query."""
-    start, end = day_bounds(day)
-    query = (
-        sa.select(Appointment)
-        .join(Appointment.vet)
-        .options(*appointment_options())
-        .where(Appointment.starts_at >= start, Appointment.starts_at < end)
-        .order_by(Vet.last_name, Vet.first_name, Vet.id, Appointment.starts_at)
-    )
-    if vet_id is not None:
-        query = query.where(Appointment.vet_id == vet_id)
-    if vet_ids is not None:
-        query = query.where(Appointment.vet_id.in_(vet_ids))
-    return db.session.scalars(query).unique().all()
-
-
-def day_sheet_vets(day):
-    """A select of a day sheet's vets by name: all who take bookings, and any booked that day."""
-    start, end = day_bounds(day)
-    booked = sa.select(Appointment.vet_id).where(
-        Appointment.starts_at >= start, Appointment.starts_at < end
-    )
-    return (
-        sa.select(Vet)
-        .where(sa.or_(Vet.active, Vet.id.in_(booked)))
-        .order_by(Vet.last_name, Vet.first_name, Vet.id)
-    )
-
-
-def vet_schedule(vet_id, first_day, days=7):
-    """A vet's appointments from first_day for ``days`` days, with pet and owner."""
-    start = datetime.combine(first_day, time.min)
-    query = (
-        sa.select(Appointment)
-        .options(*appointment_options())
-        .where(
-            Appointment.vet_id == vet_id,
-            Appointment.starts_at >= start,
-            Appointment.starts_at < start + timedelta(days=days),
-        )
-        .order_by(Appointment.starts_at)
-    )
-    return db.session.scalars(query).unique().all()
-
-
-def todays_counts(day):
-    """(vet, number of appointments holding a slot today) for every active vet, by name."""
-    start, end = day_bounds(day)
-    booked = (
-        sa.select(Appointment.vet_id, sa.func.count(Appointment.id).label("n"))
-        .where(Appointment.starts_at >= start, Appointment.starts_at < end)
-        .where(Appointment.status != AppointmentStatus.CANCELLED)
-        .group_by(Appointment.vet_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(Vet, sa.func.coalesce(booked.c.n, 0))
-        .outerjoin(booked, booked.c.vet_id == Vet.id)
-        .where(Vet.active)
-        .order_by(Vet.last_name, Vet.first_name)
-    )
-    return rows.all()

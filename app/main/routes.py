@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 
-from app.appointments.services import todays_counts
+from app.appointments.schedule import todays_counts
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Owner, Pet, Vet

@@ -2,12 +2,21 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.orm import selectinload
 
-from app.auth.permissions import permission_required
 from app.api.schemas import VetSchema
-from app.appointments.services import vet_schedule
+from app.appointments.schedule import vet_schedule
+from app.auth.permissions import permission_required
 from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
