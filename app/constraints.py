@@ -43,6 +43,11 @@ UNIQUE = {
     ),
     "uq_users_username": Violation(409, "That username is taken.", "username"),
     "uq_visits_appointment_id": Violation(409, "This appointment has its visit already."),
+    # PostgreSQL's exclusion constraint on a vet's overlapping appointments (not unique, but
+    # the same kind of refusal: two requests racing for one slot).
+    "ex_appointments_vet_id_slot": Violation(
+        409, "The vet is already booked at that time. Choose another time.", "start_time"
+    ),
 }
 
 # Foreign keys a race can break: writing a row whose referent was just deleted

@@ -8,26 +8,20 @@ has no row locks; there every write request begins with BEGIN IMMEDIATE (see
 app.database), which serialises writers the same way.
 """
 
+import contextlib
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.clinic import clinic_now
+from app.constraints import constraint_name
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
-from app.models.appointment import MAX_DURATION, MIN_DURATION
+from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
 from app.validation import max_length
-
-# Appointments that hold their slot; a cancelled one frees it.
-HOLDS_SLOT = (
-    AppointmentStatus.SCHEDULED,
-    AppointmentStatus.CHECKED_IN,
-    AppointmentStatus.COMPLETED,
-    AppointmentStatus.NO_SHOW,
-)
-
 
 class BookingRefused(ValueError):
     """A booking or reschedule breaks a rule; ``field`` names the form field to blame."""
@@ -124,6 +118,25 @@ def check_slot(vet, pet_id, starts_at, duration, exclude_id=None):
         )
 
 
+@contextlib.contextmanager
+def slot_written(vet):
+    """Write the block's booking in a savepoint; PostgreSQL's own overlap refusal is SlotTaken.
+
+    The locks and check_slot keep overlaps out; the exclusion constraint (NO_OVERLAP) is the
+    database's backstop for any path that skips them, and reads to the user as usual.
+    """
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError as error:
+        if constraint_name(error) != NO_OVERLAP:
+            raise
+        raise SlotTaken(
+            f"{vet.full_name} is already booked at that time. Choose another time."
+        ) from None
+
+
 def book_appointment(pet_id, vet_id, starts_at, duration, reason):
     """Book a vet for a pet; raise BookingRefused when a rule says no."""
     vets, pet_exists = lock_rows([vet_id], pet_id)
@@ -131,9 +144,9 @@ def book_appointment(pet_id, vet_id, starts_at, duration, reason):
         raise BookingRefused("That pet does not exist.", field="pet_id")
     check_slot(vets[vet_id], pet_id, starts_at, duration)
     appointment = Appointment(pet_id=pet_id, vet_id=vet_id, reason=reason)
-    appointment.schedule(starts_at, duration)
-    db.session.add(appointment)
-    db.session.flush()
+    with slot_written(vets[vet_id]):
+        appointment.schedule(starts_at, duration)
+        db.session.add(appointment)
     return appointment
 
 
@@ -145,9 +158,9 @@ def reschedule(appointment, vet_id, starts_at, duration, reason):
         )
     vets, _ = lock_rows([vet_id, appointment.vet_id], appointment.pet_id)
     check_slot(vets[vet_id], appointment.pet_id, starts_at, duration, exclude_id=appointment.id)
-    appointment.vet_id, appointment.reason = vet_id, reason
-    appointment.schedule(starts_at, duration)
-    db.session.flush()
+    with slot_written(vets[vet_id]):
+        appointment.vet_id, appointment.reason = vet_id, reason
+        appointment.schedule(starts_at, duration)
     return appointment
 
 
