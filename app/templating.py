@@ -3,6 +3,7 @@
 from flask import current_app
 
 from app.auth.permissions import can
+from app.clinic import clinic_now
 from app.concurrency import CHANGED_MEANWHILE
 from app.phone import format_phone
 
@@ -49,4 +50,5 @@ def register(app):
     app.add_template_filter(lambda t: t.strftime("%d %b %Y %H:%M UTC") if t else "", "utc")
     app.add_template_global(nav_links)
     app.add_template_global(pet_actions)
+    app.add_template_global(clinic_now)
     app.add_template_global(CHANGED_MEANWHILE, "changed_meanwhile")

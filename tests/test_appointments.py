@@ -12,6 +12,7 @@ from app.appointments.services import (
     book_appointment,
     change_status,
 )
+from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from app.visits.services import VisitRefused, record_visit, update_visit
@@ -281,6 +282,15 @@ def first_appointment_id(dbs):
         return session.scalar(sa.select(Appointment.id).order_by(Appointment.id))
 
 
+def due_today(dbs, appointment_id=None):
+    """Move a booked appointment to midnight today, as if its day had come (and begun)."""
+    with dbs() as session:
+        appointment = session.get(Appointment, appointment_id or first_appointment_id(dbs))
+        appointment.schedule(datetime.combine(clinic_today(), time.min), appointment.duration_minutes)
+        session.commit()
+        return appointment.id
+
+
 def test_rescheduling_follows_the_booking_rules(client, dbs, clinic):
     booked(client, clinic, at="10:00")
     booked(client, clinic, pet="rex", owner="other", at="11:00")
@@ -316,7 +326,7 @@ def test_rescheduling_within_its_own_slot_is_not_a_clash(client, dbs, clinic):
 )
 def test_status_changes_are_applied_only_when_legal(client, dbs, clinic, steps, final):
     booked(client, clinic)
-    appointment_id = first_appointment_id(dbs)
+    appointment_id = due_today(dbs)
     for step in steps:
         page = client.post(f"/appointments/{appointment_id}/{step}", follow_redirects=True)
     assert appointments(dbs)[0][3] == final
@@ -326,6 +336,7 @@ def test_status_changes_are_applied_only_when_legal(client, dbs, clinic, steps, 
 
 def test_a_status_change_never_completes_an_appointment_without_its_visit(client, dbs, clinic):
     booked(client, clinic)
+    due_today(dbs)
     client.post(f"/appointments/{first_appointment_id(dbs)}/check-in")
     with dbs() as session:
         appointment = session.get(Appointment, first_appointment_id(dbs))
@@ -341,22 +352,55 @@ def test_an_unknown_status_action_is_a_404(client, dbs, clinic):
 
 def test_only_a_scheduled_appointment_can_be_rescheduled(client, dbs, clinic):
     booked(client, clinic)
-    appointment_id = first_appointment_id(dbs)
+    appointment_id = due_today(dbs)
     client.post(f"/appointments/{appointment_id}/check-in")
     response = client.post(f"/appointments/{appointment_id}/edit", data=booking(clinic, at="12:00"))
     assert "Only a scheduled appointment can be changed" in response.get_data(as_text=True)
-    assert appointments(dbs)[0][2] == "10:00"
+    assert appointments(dbs)[0][2] == "00:00"
 
 
 # --- completion -----------------------------------------------------------------------------
 
 
 def checked_in(client, dbs, clinic):
-    """Book Leo with Carter tomorrow at 10:00 and check in; the appointment id."""
+    """Book Leo with Carter, let its day come (midnight today) and check in; the id."""
     booked(client, clinic)
-    appointment_id = first_appointment_id(dbs)
+    with dbs() as session:
+        newest = session.scalar(sa.select(sa.func.max(Appointment.id)))
+    appointment_id = due_today(dbs, newest)
     client.post(f"/appointments/{appointment_id}/check-in")
     return appointment_id
+
+
+def test_check_in_no_show_and_completion_only_on_the_appointments_day(client, dbs, clinic):
+    booked(client, clinic)  # tomorrow
+    appointment_id = first_appointment_id(dbs)
+    for action in ("check-in", "no-show"):
+        page = client.post(f"/appointments/{appointment_id}/{action}", follow_redirects=True)
+        assert "only on the appointment&#39;s day" in page.get_data(as_text=True)
+    detail = client.get(f"/appointments/{appointment_id}").get_data(as_text=True)
+    assert "/check-in" not in detail and "/no-show" not in detail and "/cancel" in detail
+    with dbs() as session:
+        appointment = session.get(Appointment, appointment_id)
+        appointment.status = AppointmentStatus.CHECKED_IN  # as if checked in by mistake before
+        session.commit()
+    page = client.get(f"/appointments/{appointment_id}/complete", follow_redirects=True)
+    assert "Completed only on the appointment&#39;s day" in page.get_data(as_text=True)
+    client.post(f"/appointments/{appointment_id}/complete", data={"description": "x"})
+    with dbs() as session:
+        assert session.scalar(sa.select(sa.func.count(Visit.id))) == 0  # no visit in the future
+
+
+def test_a_no_show_only_after_the_start(client, dbs, clinic):
+    booked(client, clinic)
+    with dbs() as session:
+        appointment = session.get(Appointment, first_appointment_id(dbs))
+        later = datetime.combine(clinic_today(), time.max.replace(microsecond=0)) - timedelta(minutes=15)
+        appointment.schedule(later, 15)
+        session.commit()
+    page = client.post(f"/appointments/{appointment.id}/no-show", follow_redirects=True)
+    assert "A no-show can be marked only after the start" in page.get_data(as_text=True)
+    assert appointments(dbs)[0][3] == "scheduled"
 
 
 def test_a_scheduled_appointment_cannot_be_completed(client, dbs, clinic):
@@ -376,7 +420,7 @@ def test_completing_writes_the_visit(client, dbs, clinic):
     with dbs() as session:
         visit = session.scalar(sa.select(Visit))
         assert (visit.appointment_id, visit.vet_id, visit.date, visit.description) == (
-            appointment_id, clinic["carter"], clinic["day"], "Teeth cleaned.")
+            appointment_id, clinic["carter"], clinic_today(), "Teeth cleaned.")
     assert appointments(dbs)[0][3] == "completed"
 
 

@@ -59,8 +59,8 @@ def records(dbs, today, app):
         owner = f.owner(session)
         pet = f.pet(session, owner)
         vet = f.vet(session, last_name="Routevet")
-        appointment = f.appointment(session, pet, vet,
-                                    starts_at=datetime.combine(today + timedelta(days=1), time(10)))
+        # Today at midnight: its day has come, so it can be checked in.
+        appointment = f.appointment(session, pet, vet, starts_at=datetime.combine(today, time.min))
         user_id = session.scalar(sa.select(User.id).where(User.username == "reception"))
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id,

@@ -17,7 +17,7 @@ from app.appointments.services import (
 )
 from app.audit import trail_for
 from app.auth.permissions import can, permission_required
-from app.clinic import clinic_today
+from app.clinic import clinic_now, clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus
@@ -188,12 +188,12 @@ def transition(appointment_id, action):
 def complete(appointment_id):
     """Write the visit of a checked-in appointment, with an optional follow-up booking."""
     appointment = appointment_or_404(appointment_id)
-    if not appointment.can_become(AppointmentStatus.COMPLETED):
-        flash(
-            f"Only a checked-in appointment can be completed; this one is "
-            f"{appointment.status.label.lower()}.",
-            "danger",
-        )
+    refusal = appointment.refusal(AppointmentStatus.COMPLETED, clinic_now())
+    if refusal:
+        if appointment.status is not AppointmentStatus.CHECKED_IN:
+            refusal = (f"Only a checked-in appointment can be completed; this one is "
+                       f"{appointment.status.label.lower()}.")
+        flash(refusal, "danger")
         return redirect(url_for("appointments.detail", appointment_id=appointment.id))
     form = CompleteForm()
     if request.method == "GET":

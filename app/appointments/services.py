@@ -189,11 +189,9 @@ def lock_appointment(appointment):
 def _move(appointment, status):
     """Move the status where TRANSITIONS allow, deciding under the row lock; else IllegalTransition."""
     lock_appointment(appointment)
-    if not appointment.can_become(status):
-        raise IllegalTransition(
-            f"A {appointment.status.label.lower()} appointment cannot be marked "
-            f"{status.label.lower()}."
-        )
+    refusal = appointment.refusal(status, clinic_now())
+    if refusal:
+        raise IllegalTransition(refusal)
     appointment.status = status
     db.session.flush()
     return appointment

@@ -45,6 +45,9 @@ HOLDS_SLOT = (
     AppointmentStatus.NO_SHOW,
 )
 
+# What is recorded on the appointment's own day only.
+ON_THE_DAY = (AppointmentStatus.CHECKED_IN, AppointmentStatus.NO_SHOW, AppointmentStatus.COMPLETED)
+
 # PostgreSQL's own refusal of a double booking, behind the booking service's locks.
 NO_OVERLAP = "ex_appointments_vet_id_slot"
 
@@ -110,13 +113,30 @@ class Appointment(Versioned, Timestamps, Base):
         self.duration_minutes = duration_minutes
         self.ends_at = starts_at + timedelta(minutes=duration_minutes)
 
-    def can_become(self, status):
-        """Whether the status may move to ``status`` from where it is now."""
-        return status in TRANSITIONS.get(self.status, set())
+    def refusal(self, status, now):
+        """Why the status cannot move to ``status`` at ``now`` (the clinic's time), or None.
 
-    def allowed_actions(self, actions):
+        Check-in, no-show and completion record what happened on the day, so only on the
+        appointment's own day (a visit is never dated in the future); a no-show only once
+        the appointment should have started.
+        """
+        if status not in TRANSITIONS.get(self.status, set()):
+            return (f"A {self.status.label.lower()} appointment cannot be marked "
+                    f"{status.label.lower()}.")
+        if status in ON_THE_DAY and now.date() != self.starts_at.date():
+            return (f"{status.label} only on the appointment's day, "
+                    f"{self.starts_at:%d %b %Y}.")
+        if status is AppointmentStatus.NO_SHOW and now < self.starts_at:
+            return f"A no-show can be marked only after the start, {self.starts_at:%H:%M}."
+        return None
+
+    def can_become(self, status, now):
+        """Whether the status may move to ``status`` at ``now``."""
+        return self.refusal(status, now) is None
+
+    def allowed_actions(self, actions, now):
         """The keys of ``actions`` ({name: (status, ...)}) whose status this one may move to."""
-        return [name for name, (status, *_) in actions.items() if self.can_become(status)]
+        return [name for name, (status, *_) in actions.items() if self.can_become(status, now)]
 
     def __repr__(self):
         return f"<Appointment {self.id} {self.starts_at:%Y-%m-%d %H:%M} {self.status}>"

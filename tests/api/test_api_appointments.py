@@ -1,9 +1,10 @@
 """Appointments through the API: the front desk's work, under the booking service's rules."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
+from app.models import Appointment
 from tests import factories
 from tests.api.conftest import assert_problem
 
@@ -85,12 +86,23 @@ def test_the_day_sheet_lists_a_days_appointments_by_vet(api, clinic, today, dbs)
     assert_problem(api().get("/appointments?date=0001-01-01"), 400)
 
 
-def test_reschedule_status_and_completion_with_follow_up(api, clinic, today):
+def due_today(dbs, appointment_id, today):
+    """Move an appointment to midnight today, as if its day had come."""
+    with dbs() as session:
+        appointment = session.get(Appointment, appointment_id)
+        appointment.schedule(datetime.combine(today, time.min), appointment.duration_minutes)
+        session.commit()
+
+
+def test_reschedule_status_and_completion_with_follow_up(api, clinic, today, dbs):
     appointment = book(api, clinic, today).get_json()
     url = f"/appointments/{appointment['id']}"
     moved = api("reception").put(url, json={"vetId": clinic["vet"], "startsAt": slot(today, 14),
                                              "durationMinutes": 45, "reason": "Moved"})
     assert moved.get_json()["durationMinutes"] == 45
+    early = api("reception").put(f"{url}/status", json={"status": "checked_in"})
+    assert_problem(early, 409, "only on the appointment's day")
+    due_today(dbs, appointment["id"], today)
     assert api("reception").put(f"{url}/status", json={"status": "checked_in"}).status_code == 200
     assert_problem(api("reception").post(f"{url}/complete", json={"description": "x"}), 403)
     done = api("vet").post(f"{url}/complete", json={
@@ -105,9 +117,10 @@ def test_reschedule_status_and_completion_with_follow_up(api, clinic, today):
     assert body["followUp"]["reason"] == "Follow-up: Moved" and body["followUpProblem"] is None
 
 
-def test_a_refused_follow_up_keeps_the_visit(api, clinic, today):
+def test_a_refused_follow_up_keeps_the_visit(api, clinic, today, dbs):
     appointment = book(api, clinic, today).get_json()
     url = f"/appointments/{appointment['id']}"
+    due_today(dbs, appointment["id"], today)
     api().put(f"{url}/status", json={"status": "checked_in"})
     body = api().post(f"{url}/complete", json={
         "description": "All well", "followUp": {"vetId": clinic["vet"], "startsAt": slot(today, 22)},
