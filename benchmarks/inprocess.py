@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/inprocess.py sqlite:///benchmarks/results/<run>/petclinic-10000.db
 
 The database must already be seeded (`make bench BENCH_ARGS=--keep` keeps its databases, or
-`flask seed bulk`). The pages and their ids are those `make bench` loads (run.py's workload).
+`flask seed bulk`). The pages and their ids are those `make bench` loads (benchmarks/workload.py).
 Signs in through the form as an account of its own (created, or its password reset, on
 the first run). Figures are milliseconds of one request through Flask's test client, the
 fastest of --rounds; a quiet machine still moves them by 5-10 %.
@@ -20,7 +20,10 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
-import run  # noqa: E402  (benchmarks/run.py: the same workload as `make bench`)
+# The same workload as `make bench` (benchmarks/workload.py), chosen the same way.
+from environment import USER_AGENT
+from run import split_choices
+from workload import choose_workload, page_paths
 
 USERNAME = "bench-inprocess"
 PAGES = ["search", "details", "vets", "day", "pet-edit"]
@@ -34,7 +37,7 @@ def parse_args(argv=None):
     parser.add_argument("--requests", type=int, default=500, help="requests per page and round")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    args.pages = run.split_choices(parser, "--pages", args.pages, PAGES)
+    args.pages = split_choices(parser, "--pages", args.pages, PAGES)
     return args
 
 
@@ -56,7 +59,7 @@ def signed_in_client(app):
         db.session.commit()
     try:
         client = app.test_client()
-        client.environ_base["HTTP_USER_AGENT"] = run.USER_AGENT
+        client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
                           client.get("/login").get_data(as_text=True)).group(1)
         answer = client.post("/login", data={"username": USERNAME, "password": password,
@@ -76,7 +79,7 @@ def main(argv=None):
                       SECRET_KEY=secrets.token_urlsafe(32), SESSION_COOKIE_SECURE="false")
     from app import create_app
 
-    paths = run.page_paths(run.choose_workload(args.database_url))
+    paths = page_paths(choose_workload(args.database_url))
     with signed_in_client(create_app()) as client:
         print(f"{'page':10} {'ms/request':>10} {'SQL':>4} {'KB':>6}")
         for page in args.pages:

@@ -1,6 +1,6 @@
 -- One scenario of benchmarks/run.py, for wrk: `wrk -s workload.lua URL -- PLAN.lua`.
 --
--- The plan (a Lua table that run.py writes) holds the signed-in session's cookie and CSRF
+-- The plan (a Lua table that workload.py writes) holds the signed-in session's cookie and CSRF
 -- token and a sequence of requests: prebuilt GETs, and bookings that are made up here, each
 -- at a time, vet and pet no other request uses, so that every one of them really writes.
 -- Every request carries X-Request-ID "bench-<page>", which the app echoes, so that a

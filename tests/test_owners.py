@@ -1,13 +1,23 @@
 """Owner pages: search, register (with an optional first pet), details, edit, delete."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from app import create_app
 from app.models import Appointment, AppointmentStatus, Owner, Pet, Visit
-from app.owners.services import after_prefix, owner_details_options, register_owner
+from app.owners.services import (
+    after_prefix,
+    last_name_starts_with,
+    owner_details_options,
+    register_owner,
+    search_owners,
+)
 from tests import factories as f
 
 VALID_OWNER = {
@@ -85,6 +95,53 @@ def test_search_terms_are_matched_literally(client, dbs, term, expected, not_exp
     owner_id = int(response.headers["Location"].rsplit("/", 1)[1])
     with dbs() as session:
         assert session.get(Owner, owner_id).full_name == expected
+
+
+def test_search_finds_owners_through_an_alias_with_their_pets(dbs):
+    make_owners(dbs, "Betty Davis", "Harold Davis", "Peter McTavish", "Ann Dave")
+    with dbs() as session:
+        f.pet(session, session.scalar(sa.select(Owner).filter_by(first_name="Ann")))
+        session.commit()
+    owner = aliased(Owner, name="desk_search")
+    with dbs() as session:
+        found = session.scalars(search_owners("dav", owner)).all()
+        names = [(o.full_name, len(o.pets)) for o in found]  # raise_on_sql unless loaded
+        everyone = session.scalars(search_owners("", owner)).all()
+    assert names == [("Ann Dave", 1), ("Betty Davis", 0), ("Harold Davis", 0)]
+    assert [o.last_name for o in everyone] == ["Dave", "Davis", "Davis", "McTavish"]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "where", "order_by"),
+    [
+        (
+            sqlite.pysqlite.dialect(),
+            "lower(owners.last_name) >= ? AND lower(owners.last_name) < ?",
+            "ORDER BY lower(owners.last_name), owners.first_name, owners.id",
+        ),
+        (
+            postgresql.psycopg.dialect(),
+            (
+                "lower(owners.last_name) ~>=~ %s::VARCHAR"
+                " AND lower(owners.last_name) ~<~ %s::VARCHAR"
+            ),
+            "ORDER BY lower(owners.last_name) USING ~<~, owners.first_name, owners.id",
+        ),
+    ],
+    ids=["sqlite", "postgresql"],
+)
+def test_the_search_compiles_for_each_database_without_a_session(dialect, where, order_by):
+    # The index-friendly operators are chosen by the dialect compiling the statement.
+    assert not has_app_context()
+
+    def sql(statement):
+        text = " ".join(str(statement.compile(dialect=dialect)).split())
+        return re.sub(r"%\(\w+\)s", "%s", text)  # parameter names are the compiler's
+
+    assert f"FROM owners WHERE {where} {order_by}" in sql(search_owners("dav"))
+    # The criterion alone brings its table, as a comparison of columns would.
+    count = sa.select(sa.func.count()).where(last_name_starts_with("dav"))
+    assert f"FROM owners WHERE {where}" in sql(count)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.constraints import violation
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Owner, Pet, Visit
+from app.owners.search_sql import CodePointAscending, CodePointAtLeast, CodePointBelow
 from app.pets.services import DuplicatePetName, add_pet
 from app.phone import normalise_phone
 
@@ -31,42 +32,34 @@ def after_prefix(key):
     return key[:-1] + chr(following)
 
 
-def last_name_starts_with(term):
-    """Owners whose last name starts with ``term``, ignoring case; % _ and quotes are literal."""
+def last_name_starts_with(term, owner=Owner):
+    """Owners whose last name starts with ``term``, ignoring case; % _ and quotes are literal.
+
+    ``owner`` is the entity searched: ``Owner`` or an alias of it.
+    """
     key = term.lower()
-    last_name = sa.func.lower(Owner.last_name)
+    last_name = sa.func.lower(owner.last_name)
     # In code point order the names that start with the key are exactly a range of
     # ix_owners_last_name_lower: no LIKE, which the database would check again on every
     # match (SQLite calling our Python lower() for each).
-    at_least, below = last_name.__ge__, last_name.__lt__  # SQLite compares text in binary
-    if db.session.get_bind().dialect.name == "postgresql":
-        # text_pattern_ops compares byte by byte with its own operators.
-        at_least = last_name.op("~>=~", is_comparison=True)
-        below = last_name.op("~<~", is_comparison=True)
     end = after_prefix(key)
-    return at_least(key) if end is None else sa.and_(at_least(key), below(end))
+    at_least = CodePointAtLeast(last_name, key)
+    return at_least if end is None else sa.and_(at_least, CodePointBelow(last_name, end))
 
 
-def last_name_order():
-    """Order by lower(last_name) code point by code point, as ix_owners_last_name_lower does."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        # text_pattern_ops keeps the index in that order, and PostgreSQL reads it so for a
-        # page of the list (no sort of every match) only when asked for it by operator.
-        return sa.text("lower(owners.last_name) USING ~<~")
-    return sa.func.lower(Owner.last_name)  # SQLite compares text in binary: the same order
+def last_name_order(owner=Owner):
+    """ORDER BY terms in the order of ix_owners_last_name_lower (last name by code point)."""
+    return CodePointAscending(sa.func.lower(owner.last_name)), owner.first_name, owner.id
 
 
-def search_owners(term):
-    """A select of owners matching the last-name prefix (all when empty), pets eager-loaded."""
+def search_owners(term, owner=Owner):
+    """A select of owners (or an alias) matching the last-name prefix (all when empty), with pets."""
     # In the order of ix_owners_last_name_lower: a page of the list reads ten index entries
     # instead of sorting every owner that matches.
-    query = (
-        sa.select(Owner)
-        .options(WITH_PETS)
-        .order_by(last_name_order(), Owner.first_name, Owner.id)
-    )
+    with_pets = WITH_PETS if owner is Owner else selectinload(owner.pets)
+    query = sa.select(owner).options(with_pets).order_by(*last_name_order(owner))
     if term:
-        query = query.where(last_name_starts_with(term))
+        query = query.where(last_name_starts_with(term, owner))
     return query
 
 

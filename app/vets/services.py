@@ -21,13 +21,6 @@ def vets_query(active_only=False):
     return query
 
 
-def active_vets():
-    """Vets who take bookings, by name."""
-    return db.session.scalars(
-        sa.select(Vet).where(Vet.active).order_by(Vet.last_name, Vet.first_name, Vet.id)
-    ).all()
-
-
 def specialties_by_ids(ids):
     """The specialties with these ids; unknown ids raise ValueError."""
     ids = set(ids)
