@@ -67,7 +67,8 @@ JSON_NAMES = {"pet_id": "petId", "vet_id": "vetId", "start_time": "startsAt",
 
 def refused(error):
     """400: the request breaks a rule of the clinic that the schema cannot express."""
-    field = JSON_NAMES.get(getattr(error, "field", None))
+    field = getattr(error, "field", None)
+    field = JSON_NAMES.get(field, field)
     return problem(400, "Bad Request", f"{field}: {error}" if field else str(error))
 
 

@@ -9,7 +9,6 @@ from flask.cli import AppGroup
 from app.auth.services import (
     AccountError,
     create_user,
-    deactivate_user,
     end_sessions,
     find_user,
     set_password,
@@ -17,6 +16,7 @@ from app.auth.services import (
 from app.database import write_transactions
 from app.extensions import db
 from app.models import Role, User
+from app.users.services import deactivate_account
 
 users = AppGroup("users", help="Create and manage staff accounts.")
 
@@ -77,7 +77,10 @@ def deactivate(username):
     """Stop an account from signing in (its history stays)."""
     with write_transactions():
         user = user_or_fail(username)
-        deactivate_user(user)
+        try:
+            deactivate_account(user)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
         db.session.commit()
     click.echo(f"{user.username} can no longer sign in.")
 

@@ -21,7 +21,11 @@ from app.validation import max_length
 
 
 class AccountError(ValueError):
-    """An account cannot be created or changed as asked."""
+    """An account cannot be created or changed as asked; ``field`` names the field to blame."""
+
+    def __init__(self, message, field="username"):
+        super().__init__(message)
+        self.field = field
 
 
 class SignInRefused(ValueError):
@@ -48,10 +52,10 @@ def create_user(username, password, role, vet_id=None, active=True):
         raise AccountError(f"The username {username!r} is taken.")
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, field="password")
     role = Role(role)
     if vet_id is not None and db.session.get(Vet, vet_id) is None:
-        raise AccountError(f"There is no vet with id {vet_id}.")
+        raise AccountError(f"There is no vet with id {vet_id}.", field="vet_id")
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -68,16 +72,9 @@ def set_password(user, password):
     """Give a user a new password; every session of the account ends (it signs in again)."""
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, field="password")
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
-    end_sessions(user.id)
-    db.session.flush()
-
-
-def deactivate_user(user):
-    """Stop an account from signing in, and end its sessions at once."""
-    user.active = False
     end_sessions(user.id)
     db.session.flush()
 

@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from app.auth.forms import UserForm
 from app.auth.permissions import permission_required
-from app.auth.services import AccountError, create_user, end_sessions, set_password
+from app.auth.services import AccountError, create_user, end_sessions
 from app.extensions import db
-from app.models import Role, User
+from app.models import User
 from app.models.columns import utcnow
+from app.users.services import change_account
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -37,8 +38,7 @@ def new():
                 active=form.active.data,
             )
         except AccountError as error:
-            field = form.password if "password" in str(error).lower() else form.username
-            field.errors.append(str(error))
+            form[error.field].errors.append(str(error))
         else:
             db.session.commit()
             flash(f"Account {user.username} created.", "success")
@@ -55,23 +55,15 @@ def edit(user_id):
     if request.method == "GET":
         form.vet_id.data = account.vet_id or 0
     if form.validate_on_submit():
-        if account.id == current_user.id and (
-            not form.active.data or form.role.data != Role.ADMIN.value
-        ):
-            form.active.errors.append("You cannot demote or deactivate your own account.")
+        try:
+            change_account(account, form.role.data, form.vet_id.data or None, form.active.data,
+                           password=form.password.data, acting=current_user)
+        except AccountError as error:
+            form[error.field].errors.append(str(error))
         else:
-            try:
-                if form.password.data:
-                    set_password(account, form.password.data)
-            except AccountError as error:
-                form.password.errors.append(str(error))
-            else:
-                account.role = Role(form.role.data)
-                account.vet_id = form.vet_id.data or None
-                account.active = form.active.data
-                db.session.commit()
-                flash(f"Account {account.username} updated.", "success")
-                return redirect(url_for("users.index"))
+            db.session.commit()
+            flash(f"Account {account.username} updated.", "success")
+            return redirect(url_for("users.index"))
     form.username.render_kw = {"readonly": True}
     return render_template("users/form.html", form=form, account=account)
 
