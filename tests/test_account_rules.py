@@ -67,3 +67,18 @@ def test_deactivating_on_the_staff_page_ends_the_accounts_sessions(sign_in, dbs)
     assert edit(admin, account(dbs, "reception"), active="").status_code == 302
     assert desk.get("/owners/find").status_code == 302
 
+
+
+def test_a_database_error_in_flask_users_is_one_line_not_a_traceback(empty_database_url):
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "x" * 40})
+    try:
+        result = app.test_cli_runner().invoke(args=["users", "list"])  # no tables: not migrated
+        assert result.exit_code == 1
+        assert "The database refused the command" in result.output and "flask db upgrade" in result.output
+        assert "Traceback" not in result.output
+    finally:
+        with app.app_context():
+            db.engine.dispose()

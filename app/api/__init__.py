@@ -8,11 +8,12 @@ from flask_smorest import Api
 # Importing the resource modules attaches their routes to the blueprint.
 from app.api import appointments, owners, pets, reference, users, vets, visits  # noqa: F401
 from app.api import errors
+from app.api.auth import CookielessApi, api_user
 from app.api.blueprint import bp
 from app.api.docs import docs_bp
 from app.api.schemas import ProblemDetailSchema
 from app.config import ConfigurationError
-from app.extensions import csrf
+from app.extensions import csrf, login_manager
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -64,6 +65,8 @@ def init_api(app):
     app.register_blueprint(docs_bp, url_prefix=prefix)
     # Basic credentials are sent by the client, not a browser cookie: no CSRF to defend against.
     csrf.exempt(bp)
+    app.session_interface = CookielessApi()
+    login_manager.request_loader(api_user)
     origins = app.config.get("API_CORS_ORIGINS") or []
     if origins:
         CORS(

@@ -4,6 +4,7 @@ same roles as the pages (app.auth.permissions)."""
 import functools
 
 from flask import current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
 
@@ -12,6 +13,7 @@ from app.auth.permissions import can
 from app.auth.services import SignInRefused, authenticate
 from app.database import write_transactions
 from app.extensions import db
+from app.problems import is_api_request
 
 REALM = "PetClinic API"
 
@@ -45,10 +47,30 @@ def authenticate_request():
             db.session.commit()  # keep the failure count even though the request is refused
             raise challenge(str(refusal)) from None
         db.session.commit()
-    # Flask-Login keeps the request's user in g._login_user. Setting it makes current_user,
-    # and so the roles and the audit trail, this staff member for this request only:
-    # login_user() would start a cookie session, and the API has none (so no CSRF either).
-    g._login_user = user
+    # Flask-Login's request loader (api_user) hands this staff member to current_user, and
+    # so to the roles and the audit trail, for this request only: the API has no cookie
+    # session (CookielessApi), so a browser's session cookie never speaks for it (no CSRF).
+    g.api_user = user
+
+
+def api_user(request):
+    """Flask-Login's request loader: the staff member this API request authenticated as."""
+    return g.get("api_user")
+
+
+class CookielessApi(SecureCookieSessionInterface):
+    """Sessions for the pages only: under API_PREFIX no cookie is read or set."""
+
+    def open_session(self, app, request):
+        """An empty session for the API (its requests bring Basic credentials instead)."""
+        if is_api_request():
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        """Never a Set-Cookie from the API."""
+        if not is_api_request():
+            super().save_session(app, session, response)
 
 
 @bp.before_request

@@ -1,10 +1,10 @@
 """`flask users ...`: staff accounts from the command line."""
 
+import contextlib
 import sys
 
 import click
 import sqlalchemy as sa
-from flask.cli import AppGroup
 
 from app.auth.services import (
     AccountError,
@@ -13,12 +13,13 @@ from app.auth.services import (
     find_user,
     set_password,
 )
+from app.cli import CommandGroup
 from app.database import write_transactions
 from app.extensions import db
 from app.models import Role, User
 from app.users.services import deactivate_account
 
-users = AppGroup("users", help="Create and manage staff accounts.")
+users = CommandGroup("users", help="Create and manage staff accounts.")
 
 
 def read_password():
@@ -29,6 +30,17 @@ def read_password():
     if not line:
         raise click.ClickException("No password on standard input.")
     return line
+
+
+@contextlib.contextmanager
+def account_change():
+    """One account change in a write transaction: committed, or refused with its reason."""
+    with write_transactions():
+        try:
+            yield
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
 
 
 def user_or_fail(username):
@@ -47,12 +59,8 @@ def user_or_fail(username):
 def create(username, role, vet_id):
     """Create an account; the password is prompted twice, or read from standard input."""
     password = read_password()
-    with write_transactions():
-        try:
-            user = create_user(username, password, role, vet_id=vet_id)
-        except AccountError as error:
-            raise click.ClickException(str(error)) from None
-        db.session.commit()
+    with account_change():
+        user = create_user(username, password, role, vet_id=vet_id)
     click.echo(f"Created {user.username} ({user.role.value}).")
 
 
@@ -61,13 +69,9 @@ def create(username, role, vet_id):
 def set_password_command(username):
     """Give an account a new password (prompted twice, or from standard input)."""
     password = read_password()
-    with write_transactions():
+    with account_change():
         user = user_or_fail(username)
-        try:
-            set_password(user, password)
-        except AccountError as error:
-            raise click.ClickException(str(error)) from None
-        db.session.commit()
+        set_password(user, password)
     click.echo(f"Password of {user.username} changed; their other sessions have ended.")
 
 
@@ -75,13 +79,9 @@ def set_password_command(username):
 @click.argument("username")
 def deactivate(username):
     """Stop an account from signing in (its history stays)."""
-    with write_transactions():
+    with account_change():
         user = user_or_fail(username)
-        try:
-            deactivate_account(user)
-        except AccountError as error:
-            raise click.ClickException(str(error)) from None
-        db.session.commit()
+        deactivate_account(user)
     click.echo(f"{user.username} can no longer sign in.")
 
 
@@ -89,10 +89,9 @@ def deactivate(username):
 @click.argument("username")
 def sign_out(username):
     """End every signed-in session of an account, on every computer."""
-    with write_transactions():
+    with account_change():
         user = user_or_fail(username)
         ended = end_sessions(user.id)
-        db.session.commit()
     click.echo(f"{user.username} is signed out everywhere ({ended} session(s) ended).")
 
 

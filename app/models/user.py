@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
@@ -24,7 +25,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(Timestamps, Base):
+class User(UserMixin, Timestamps, Base):
     """A staff account; the password is only ever stored as an Argon2 hash."""
 
     __tablename__ = "users"
@@ -44,28 +45,21 @@ class User(Timestamps, Base):
 
     vet: Mapped[Vet | None] = relationship(lazy="raise_on_sql")
 
-    # Flask-Login's interface.
-    @property
-    def is_authenticated(self):
-        """Every stored user is a signed-in identity once loaded."""
-        return True
+    # UserMixin compares users by get_id(), which here is a session's token: keep the
+    # ORM's usual identity (one object per row per session) instead.
+    __eq__, __ne__, __hash__ = object.__eq__, object.__ne__, object.__hash__
 
     @property
     def is_active(self):
-        """A deactivated account cannot sign in or stay signed in."""
+        """A deactivated account cannot sign in or stay signed in (UserMixin says always)."""
         return self.active
-
-    @property
-    def is_anonymous(self):
-        """Stored users are never anonymous."""
-        return False
 
     # The token of the StaffSession this request runs in (app.auth.services.start_session
     # and load_user set it); not a column: the table keeps only its digest.
     session_token = None
 
     def get_id(self):
-        """The session key: the server-side session's token, never anything of the password."""
+        """The session key: the server-side session's token (UserMixin would give the id)."""
         if self.session_token is None:
             raise RuntimeError("start_session() first: a signed-in user needs a StaffSession")
         return self.session_token
