@@ -8,7 +8,7 @@ so the forms, the API and the database cannot drift apart again.
 
 import importlib
 import pkgutil
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import marshmallow as ma
 import pytest
@@ -234,8 +234,8 @@ def api(app, connection):
 
 
 @pytest.fixture
-def checked_in_yesterday(dbs, today):
-    """A checked-in appointment of yesterday (so its visit is not in the future); its id."""
+def checked_in_today(dbs, today):
+    """A checked-in appointment of today, at midnight (completed on its own day); its id."""
     with dbs() as session:
         pet = factories.pet(session, factories.owner(session))
         vet = factories.vet(session)
@@ -243,7 +243,7 @@ def checked_in_yesterday(dbs, today):
             session,
             pet,
             vet,
-            starts_at=datetime.combine(today - timedelta(days=1), time(10)),
+            starts_at=datetime.combine(today, time.min),
             status=AppointmentStatus.CHECKED_IN,
         )
         session.commit()
@@ -251,16 +251,16 @@ def checked_in_yesterday(dbs, today):
 
 
 def test_a_long_visit_written_at_completion_is_put_back_through_the_api_unchanged(
-    client, api, dbs, checked_in_yesterday
+    client, api, dbs, checked_in_today
 ):
     notes = ("Dental: scaled and polished, two premolars extracted. " * 30)[:1500].strip()
     response = client.post(
-        f"/appointments/{checked_in_yesterday}/complete", data={"description": notes}
+        f"/appointments/{checked_in_today}/complete", data={"description": notes}
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     with dbs() as session:
         visit_id = session.scalar(
-            sa.select(Visit.id).where(Visit.appointment_id == checked_in_yesterday)
+            sa.select(Visit.id).where(Visit.appointment_id == checked_in_today)
         )
 
     read = api.get(f"/visits/{visit_id}")
