@@ -58,11 +58,17 @@ def vet(session, last_name="Carter", first_name="James", specialties=(), active=
 
 
 def appointment(session, pet_row, vet_row, starts_at=None, minutes=30, reason="check-up", **kw):
-    """A new appointment, tomorrow at 10:00 unless told otherwise."""
+    """A new appointment, tomorrow at 10:00 (or the vet's next free slot after) unless told."""
     if starts_at is None:
         starts_at = datetime.combine(date.today() + timedelta(days=1), datetime.min.time()).replace(
             hour=10
         )
+        # One vet's appointments never overlap (PostgreSQL's exclusion constraint refuses
+        # it): a second default one goes after the first.
+        taken = set(session.scalars(sa.select(Appointment.starts_at)
+                                    .where(Appointment.vet_id == vet_row.id)))
+        while starts_at in taken:
+            starts_at += timedelta(minutes=minutes)
     row = Appointment(pet=pet_row, vet=vet_row, reason=reason, **kw)
     row.schedule(starts_at, minutes)
     session.add(row)

@@ -313,9 +313,12 @@ def owner_with_history(session, today, pets=1, appointments=1):
     tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time())
     for p in range(pets):
         pet = f.pet(session, owner, name=f"Pet{p}", kind="dog")
+        slot = timedelta(minutes=30 * p)  # one vet sees the pets one after another
         for a in range(appointments):
-            f.appointment(session, pet, vet, starts_at=tomorrow.replace(hour=8) + timedelta(days=a))
-        f.appointment(session, pet, vet, starts_at=tomorrow - timedelta(days=30), reason="old one")
+            f.appointment(session, pet, vet,
+                          starts_at=tomorrow.replace(hour=8) + timedelta(days=a) + slot)
+        f.appointment(session, pet, vet, starts_at=tomorrow - timedelta(days=30) + slot,
+                      reason="old one")
         f.appointment(session, pet, vet, starts_at=tomorrow.replace(hour=17), reason="called off",
                       status=AppointmentStatus.CANCELLED)
         f.visit(session, pet, vet, description=f"Visit of Pet{p}")
