@@ -13,6 +13,18 @@ from wtforms.validators import ValidationError
 from app.clinic import clinic_today
 from app.phone import InvalidPhoneNumber, normalise_phone
 
+
+class FieldRefusal(ValueError):
+    """A rule a service refuses by; ``field`` names the form field (or JSON field) to blame."""
+
+    field = None
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+
+
 # The oldest pets alive (tortoises, parrots) are well inside this.
 MAX_PET_AGE_YEARS = 150
 

@@ -21,14 +21,12 @@ from app.constraints import constraint_name
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
-from app.validation import max_length
+from app.validation import FieldRefusal, max_length
 
-class BookingRefused(ValueError):
+class BookingRefused(FieldRefusal):
     """A booking or reschedule breaks a rule; ``field`` names the form field to blame."""
 
-    def __init__(self, message, field="start_time"):
-        super().__init__(message)
-        self.field = field
+    field = "start_time"
 
 
 class SlotTaken(BookingRefused):

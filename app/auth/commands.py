@@ -43,6 +43,13 @@ def account_change():
         db.session.commit()
 
 
+@contextlib.contextmanager
+def changing(username):
+    """The named account, to change in one account_change(); a clear error if there is none."""
+    with account_change():
+        yield user_or_fail(username)
+
+
 def user_or_fail(username):
     """The account, or a clear error."""
     user = find_user(username)
@@ -69,8 +76,7 @@ def create(username, role, vet_id):
 def set_password_command(username):
     """Give an account a new password (prompted twice, or from standard input)."""
     password = read_password()
-    with account_change():
-        user = user_or_fail(username)
+    with changing(username) as user:
         set_password(user, password)
     click.echo(f"Password of {user.username} changed; their other sessions have ended.")
 
@@ -79,8 +85,7 @@ def set_password_command(username):
 @click.argument("username")
 def deactivate(username):
     """Stop an account from signing in (its history stays)."""
-    with account_change():
-        user = user_or_fail(username)
+    with changing(username) as user:
         deactivate_account(user)
     click.echo(f"{user.username} can no longer sign in.")
 
@@ -89,8 +94,7 @@ def deactivate(username):
 @click.argument("username")
 def sign_out(username):
     """End every signed-in session of an account, on every computer."""
-    with account_change():
-        user = user_or_fail(username)
+    with changing(username) as user:
         ended = end_sessions(user.id)
     click.echo(f"{user.username} is signed out everywhere ({ended} session(s) ended).")
 

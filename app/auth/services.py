@@ -17,15 +17,13 @@ from app.extensions import db
 from app.models import Role, StaffSession, User, Vet
 from app.models.columns import UTCDateTime, utcnow
 from app.models.staff_session import token_digest
-from app.validation import max_length
+from app.validation import FieldRefusal, max_length
 
 
-class AccountError(ValueError):
+class AccountError(FieldRefusal):
     """An account cannot be created or changed as asked; ``field`` names the field to blame."""
 
-    def __init__(self, message, field="username"):
-        super().__init__(message)
-        self.field = field
+    field = "username"
 
 
 class SignInRefused(ValueError):
