@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 
 def utcnow():
@@ -60,3 +60,19 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.version}
+
+
+def owned_collection(back_populates, order_by):
+    """A collection its parent owns: deleted with it by the ORM and by ON DELETE CASCADE.
+
+    passive_deletes leaves the children's rows to the database's cascade, so deleting a
+    parent need not load them first (the audit hook loads what it records); raise_on_sql
+    makes a page that forgets to eager-load them fail its test instead of issuing N queries.
+    """
+    return relationship(
+        back_populates=back_populates,
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=order_by,
+        lazy="raise_on_sql",
+    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import Base
-from app.models.columns import Timestamps, Versioned
+from app.models.columns import Timestamps, Versioned, owned_collection
 
 if TYPE_CHECKING:
     from app.models.pet import Pet
@@ -27,13 +27,7 @@ class Owner(Versioned, Timestamps, Base):
     telephone: Mapped[str] = mapped_column(sa.String(20))
     email: Mapped[str | None] = mapped_column(sa.String(254))
 
-    pets: Mapped[list[Pet]] = relationship(
-        back_populates="owner",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="Pet.name",
-        lazy="raise_on_sql",
-    )
+    pets: Mapped[list[Pet]] = owned_collection("owner", order_by="Pet.name")
 
     __table_args__ = (
         # Case-insensitive last-name prefix search, in code point order on both databases

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
-from app.models.columns import Timestamps, Versioned
+from app.models.columns import Timestamps, Versioned, owned_collection
 
 if TYPE_CHECKING:
     from app.models.appointment import Appointment
@@ -51,20 +51,10 @@ class Pet(Versioned, Timestamps, Base):
 
     owner: Mapped[Owner] = relationship(back_populates="pets", lazy="raise_on_sql")
     type: Mapped[PetType] = relationship(back_populates="pets", lazy="raise_on_sql")
-    appointments: Mapped[list[Appointment]] = relationship(
-        back_populates="pet",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="Appointment.starts_at",
-        lazy="raise_on_sql",
+    appointments: Mapped[list[Appointment]] = owned_collection(
+        "pet", order_by="Appointment.starts_at"
     )
-    visits: Mapped[list[Visit]] = relationship(
-        back_populates="pet",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="Visit.date.desc()",
-        lazy="raise_on_sql",
-    )
+    visits: Mapped[list[Visit]] = owned_collection("pet", order_by="Visit.date.desc()")
 
     __table_args__ = (
         sa.Index(
