@@ -2,7 +2,6 @@
 the other gets the page's refusal, and completing twice never writes two visits or a 500."""
 
 import os
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -14,29 +13,10 @@ from app.extensions import db
 from app.models import Appointment, AppointmentStatus, AuditEntry, Visit
 from app.models.appointment import NO_OVERLAP
 from tests import factories as f
+from tests.concurrency import post_at_once
 from tests.staff import signed_in
 
 ROUNDS = 8
-
-
-def at_once(requests):
-    """Send every (client, url, data) together; the final pages' (status, text), in order."""
-    start = threading.Barrier(len(requests))
-    answers = [None] * len(requests)
-
-    def send(i, client, url, data):
-        start.wait()
-        response = client.post(url, data=data, follow_redirects=True)
-        answers[i] = (response.status_code, response.get_data(as_text=True))
-
-    threads = [threading.Thread(target=send, args=(i, *request))
-               for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert None not in answers, "a racing request did not finish within a minute"
-    return answers
 
 
 def todays_appointments(app, count, status=AppointmentStatus.SCHEDULED):
@@ -60,7 +40,7 @@ def test_cancel_and_check_in_at_once_have_exactly_one_winner(committing):
     app = committing
     desks = [signed_in(app, "reception") for _ in range(2)]
     for appointment_id in todays_appointments(app, ROUNDS):
-        answers = at_once([
+        answers = post_at_once(follow_redirects=True, posts=[
             (desks[0], f"/appointments/{appointment_id}/cancel", {}),
             (desks[1], f"/appointments/{appointment_id}/check-in", {}),
         ])
@@ -84,7 +64,7 @@ def test_completing_twice_at_once_writes_one_visit_and_refuses_the_other(committ
     app = committing
     vets = [signed_in(app, "vet") for _ in range(2)]
     for appointment_id in todays_appointments(app, ROUNDS, AppointmentStatus.CHECKED_IN):
-        answers = at_once([
+        answers = post_at_once(follow_redirects=True, posts=[
             (vet, f"/appointments/{appointment_id}/complete", {"description": f"Seen by {n}."})
             for n, vet in enumerate(vets)
         ])
@@ -108,14 +88,20 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
+def booked_vet(session):
+    """A vet booked at 10:00 in three days for one pet, and a second pet; (vet, pets, start)."""
+    vet, owner = f.vet(session), f.owner(session)
+    first, second = f.pet(session, owner, name="First"), f.pet(session, owner, name="Second")
+    starts = datetime.combine(clinic_today() + timedelta(days=3), time(10))
+    f.appointment(session, first, vet, starts_at=starts, minutes=30)
+    session.commit()
+    return vet, (first, second), starts
+
+
 @postgresql_only
 def test_postgresql_refuses_an_overlapping_appointment_written_past_the_locks(dbs):
     with dbs() as session:
-        vet, owner = f.vet(session), f.owner(session)
-        first, second = f.pet(session, owner, name="First"), f.pet(session, owner, name="Second")
-        starts = datetime.combine(clinic_today() + timedelta(days=3), time(10))
-        f.appointment(session, first, vet, starts_at=starts, minutes=30)
-        session.commit()
+        vet, (first, second), starts = booked_vet(session)
         with pytest.raises(sa.exc.IntegrityError) as refused:
             f.appointment(session, second, vet, starts_at=starts + timedelta(minutes=15))
         assert constraint_name(refused.value) == NO_OVERLAP
@@ -132,11 +118,7 @@ def test_a_booking_that_skipped_the_checks_is_told_already_booked(dbs, monkeypat
     from app.appointments import services
 
     with dbs() as session:
-        vet, owner = f.vet(session), f.owner(session)
-        first, second = f.pet(session, owner, name="First"), f.pet(session, owner, name="Second")
-        starts = datetime.combine(clinic_today() + timedelta(days=3), time(10))
-        f.appointment(session, first, vet, starts_at=starts, minutes=30)
-        session.commit()
+        vet, (_, second), starts = booked_vet(session)
         monkeypatch.setattr(services, "check_slot", lambda *args, **kwargs: None)
         with pytest.raises(services.SlotTaken, match="already booked"):
             services.book_appointment(second.id, vet.id, starts, 30, "bypassing the checks")

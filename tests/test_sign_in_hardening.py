@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import StaffSession, User
 from app.models.columns import utcnow
 from tests.api.conftest import basic
+from tests.concurrency import run_at_once
 from tests.staff import PASSWORD, ensure_staff
 
 GUESSES = 20
@@ -33,24 +34,6 @@ class CountingVerifier:
             self.calls += 1
         time.sleep(self.pause)  # the window in which racing attempts used to slip through
         return self.real(password_hash, password)
-
-
-def fire_at_once(send, count):
-    """Call ``send(i)`` from ``count`` threads released together; their results."""
-    start = threading.Barrier(count)
-    results = [None] * count
-
-    def run(i):
-        start.wait()
-        results[i] = send(i)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert None not in results, "a racing sign-in did not finish within two minutes"
-    return results
 
 
 def reception(app):
@@ -74,7 +57,7 @@ def test_parallel_guesses_check_at_most_the_limit_of_passwords(committing, monke
             return client.post("/login", data={"username": "reception", "password": password})
         return client.get("/api/vets", headers=basic("reception", password))
 
-    answers = fire_at_once(guess, GUESSES)
+    answers = run_at_once(guess, GUESSES)
     limit = app.config["LOGIN_MAX_FAILURES"]
     assert verifier.calls <= limit, f"{verifier.calls} passwords checked; the limit is {limit}"
     assert sum(a.status_code in (200, 302) for a in answers) <= 1
