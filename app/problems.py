@@ -5,6 +5,7 @@ so neither needs the other.
 """
 
 import uuid
+from urllib.parse import quote
 from datetime import UTC, datetime
 
 from flask import current_app, g, jsonify, request
@@ -36,8 +37,9 @@ def is_api_request():
 def problem(status, title, detail, validation_errors=(), headers=None):
     """A problem+json response with every field the API contract's ProblemDetail requires."""
     body = {
-        # The contract's `type` is the URL that produced the error (no query: it may hold names).
-        "type": iri_to_uri(request.base_url),
+        # The contract's `type` is the URL that produced the error (no query: it may hold names),
+        # its path quoted again: request.path is decoded, and a "%" in it is no URI.
+        "type": iri_to_uri(request.root_url) + quote(request.path.lstrip("/")),
         "title": title,
         "status": status,
         "detail": detail,

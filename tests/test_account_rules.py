@@ -4,6 +4,7 @@ their field."""
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from app.models import Role, User
@@ -82,3 +83,48 @@ def test_a_database_error_in_flask_users_is_one_line_not_a_traceback(empty_datab
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.committing
+def test_two_admins_deactivating_each_other_at_once_leave_one_admin(committing):
+    from app.extensions import db
+    from app.users.services import deactivate_account
+    from tests.concurrency import run_at_once
+
+    app = committing
+    ensure_staff(app)
+    for round_ in range(5):
+        with app.app_context():
+            from app.auth.services import create_user
+
+            first = create_user(f"first-{round_}", "a long admin password", "admin")
+            second = create_user(f"second-{round_}", "a long admin password", "admin")
+            db.session.execute(sa.update(User).where(User.username == "admin")
+                               .values(active=False))
+            db.session.execute(sa.update(User).where(User.role == Role.ADMIN,
+                                                     User.id.not_in([first.id, second.id]))
+                               .values(active=False))
+            db.session.commit()
+            pair = (first.id, second.id)
+            db.session.remove()
+
+        def deactivate_the_other(i):
+            with app.app_context():
+                from app.database import write_transactions
+
+                with write_transactions():
+                    me, other = db.session.get(User, pair[i]), db.session.get(User, pair[1 - i])
+                    try:
+                        deactivate_account(other, acting=me)
+                        db.session.commit()
+                        return "done"
+                    except Exception as refusal:  # AccountError: the last admin stays
+                        db.session.rollback()
+                        return type(refusal).__name__
+
+        outcomes = run_at_once(deactivate_the_other, 2)
+        with app.app_context():
+            active = db.session.scalar(sa.select(sa.func.count(User.id)).where(
+                User.role == Role.ADMIN, User.active))
+            db.session.remove()
+        assert active == 1, (round_, outcomes)

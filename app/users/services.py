@@ -13,11 +13,18 @@ from app.models import Role, User, Vet
 
 
 def other_active_admins(account):
-    """How many active administrators there are besides ``account``."""
-    return db.session.scalar(
-        sa.select(sa.func.count(User.id))
+    """How many active administrators there are besides ``account``, with their rows locked.
+
+    Locked in id order, so two admins demoting each other at once cannot both see the other
+    still there (PostgreSQL; SQLite's writers are serialised already).
+    """
+    others = db.session.scalars(
+        sa.select(User.id)
         .where(User.role == Role.ADMIN, User.active, User.id != account.id)
-    )
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    return len(others)
 
 
 def refuse_losing_admin(account, role, active, acting=None):
