@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.clinic import clinic_today
 from app.models import Appointment, Owner, Pet, PetType, Specialty, Vet, Visit
 
 
@@ -58,9 +59,12 @@ def vet(session, last_name="Carter", first_name="James", specialties=(), active=
 
 
 def appointment(session, pet_row, vet_row, starts_at=None, minutes=30, reason="check-up", **kw):
-    """A new appointment, tomorrow at 10:00 (or the vet's next free slot after) unless told."""
+    """A new appointment, tomorrow at 10:00 (or the vet's next free slot after) unless told.
+
+    Tomorrow at the clinic: the machine's date (UTC) is a day ahead of it for hours each night.
+    """
     if starts_at is None:
-        starts_at = datetime.combine(date.today() + timedelta(days=1), datetime.min.time()).replace(
+        starts_at = datetime.combine(clinic_today() + timedelta(days=1), datetime.min.time()).replace(
             hour=10
         )
         # One vet's appointments never overlap (PostgreSQL's exclusion constraint refuses

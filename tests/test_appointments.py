@@ -12,7 +12,7 @@ from app.appointments.services import (
     book_appointment,
     change_status,
 )
-from app.clinic import clinic_today
+from app.clinic import clinic_now, clinic_today
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from app.visits.services import VisitRefused, record_visit, update_visit
@@ -391,7 +391,10 @@ def test_check_in_no_show_and_completion_only_on_the_appointments_day(client, db
         assert session.scalar(sa.select(sa.func.count(Visit.id))) == 0  # no visit in the future
 
 
-def test_a_no_show_only_after_the_start(client, dbs, clinic):
+def test_a_no_show_only_after_the_start(client, dbs, clinic, app):
+    with app.app_context():
+        if clinic_now().time() >= time(23, 40):
+            pytest.skip("needs an appointment later today: run before 23:40 at the clinic")
     booked(client, clinic)
     with dbs() as session:
         appointment = session.get(Appointment, first_appointment_id(dbs))

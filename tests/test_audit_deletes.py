@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.clinic import clinic_today
 from app.extensions import db
 from app.models import AuditEntry, Owner, Pet, Visit
 from app.owners.services import delete_owner
@@ -23,7 +24,7 @@ def family(session, pets=2, appointments=2, visits=2):
     vet = f.vet(session)
     owner = f.owner(session, last_name="Cascade")
     ids = {"owner": [owner.id], "pet": [], "appointment": [], "visit": []}
-    first_day = datetime.combine(date.today() + timedelta(days=1), datetime.min.time())
+    first_day = datetime.combine(clinic_today() + timedelta(days=1), datetime.min.time())
     for p in range(pets):
         pet = f.pet(session, owner, name=f"Pet{p}")
         ids["pet"].append(pet.id)

@@ -2,11 +2,12 @@
 values shown and the typed ones kept, never silently applied over the other desk's."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Appointment, Owner, Pet, Vet
 from tests import factories as f
@@ -30,7 +31,7 @@ def family(dbs):
         pet = f.pet(session, owner)
         vet = f.vet(session, specialties=("surgery",))
         f.specialty(session, "dentistry")
-        tomorrow = datetime.combine(date.today() + timedelta(days=1), time(10))
+        tomorrow = datetime.combine(clinic_today() + timedelta(days=1), time(10))
         appointment = f.appointment(session, pet, vet, starts_at=tomorrow)
         session.commit()
         return {"owner": owner.id, "pet": pet.id, "vet": vet.id,
