@@ -90,10 +90,13 @@ def saved(row, change, *args, **kwargs):
     try:
         with saving(row, version):
             change(row, *args, **kwargs)
-    except ChangedMeanwhile as refusal:
+    except ChangedMeanwhile:
+        # The page's wording speaks of a form; an API client reads the row again instead.
+        detail = ("Changed by someone else meanwhile: nothing was saved. GET it again, "
+                  "then send your change with the new ETag in If-Match.")
         if version is not None:
-            raise PreconditionFailed(f"{refusal} (If-Match: \"{version}\")") from None
-        abort(409, description=str(refusal))
+            raise PreconditionFailed(f"{detail} (If-Match was \"{version}\")") from None
+        abort(409, description=detail)
     db.session.commit()
     return row
 
