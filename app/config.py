@@ -100,8 +100,13 @@ def from_environment():
         # Benchmarks only: each response's SQL statement count in X-SQL-Statements (app/ops).
         "SQL_STATEMENT_HEADER": _env_bool("SQL_STATEMENT_HEADER", False),
         "CLINIC_TIMEZONE": os.environ.get("CLINIC_TIMEZONE", "America/Chicago"),
+        # The clinic's hours every day until an administrator sets them per weekday.
         "CLINIC_OPENS": _env_time("CLINIC_OPENS", time(8, 0)),
         "CLINIC_CLOSES": _env_time("CLINIC_CLOSES", time(18, 0)),
+        # The schedule's rows, and the steps the next-free-slot search takes.
+        "SLOT_MINUTES": _env_int("SLOT_MINUTES", 15, minimum=5),
+        # How far ahead a booking may be made.
+        "BOOKING_HORIZON_DAYS": _env_int("BOOKING_HORIZON_DAYS", 365, minimum=1),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 10, minimum=1),
         "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000, minimum=1),

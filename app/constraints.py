@@ -43,6 +43,11 @@ UNIQUE = {
     ),
     "uq_users_username": Violation(409, "That username is taken.", "username"),
     "uq_visits_appointment_id": Violation(409, "This appointment has its visit already."),
+    "uq_appointment_types_name": Violation(
+        409, "An appointment type of that name exists already.", "name"
+    ),
+    "pk_clinic_closures": Violation(409, "That day is a closure already.", "day"),
+    "pk_vet_rota": Violation(409, "That weekday is in the rota already.", "weekday"),
     # PostgreSQL's exclusion constraint on a vet's overlapping appointments (not unique, but
     # the same kind of refusal: two requests racing for one slot).
     "ex_appointments_vet_id_slot": Violation(
@@ -64,6 +69,11 @@ FOREIGN_KEYS = {
     "fk_vet_specialties_specialty_id_specialties",
     "fk_users_vet_id_vets",
     "fk_staff_sessions_user_id_users",
+    "fk_appointments_type_id_appointment_types",
+    "fk_appointments_follows_id_appointments",
+    "fk_appointment_types_specialty_id_specialties",
+    "fk_vet_rota_vet_id_vets",
+    "fk_vet_absences_vet_id_vets",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -123,7 +123,7 @@ def test_a_cancelled_appointment_frees_its_slot(client, dbs, clinic):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"at": "07:30"}, "Outside clinic hours (08:00–18:00)"),
+        ({"at": "07:30"}, "Outside clinic hours on {weekday}s (08:00–18:00)"),
         ({"at": "17:45"}, "Outside clinic hours"),
         ({"minutes": 10}, "Between 15 and 240 minutes."),
         ({"minutes": 241}, "Between 15 and 240 minutes."),
@@ -133,13 +133,14 @@ def test_a_cancelled_appointment_frees_its_slot(client, dbs, clinic):
         ({"at": "25:00"}, "Not a valid time value."),
         ({"vet": "gone"}, "Old Timer no longer takes bookings."),
         # Its end falls off the calendar: was an OverflowError (a 500) before the hours check.
-        ({"day": date.max, "at": "23:00", "minutes": 240}, "Outside clinic hours"),
+        ({"day": date.max, "at": "23:00", "minutes": 240}, "Bookings open up to 365 days ahead"),
     ],
 )
 def test_a_booking_that_breaks_a_rule_is_refused_with_a_form_error(client, dbs, clinic, changes, message):
     response = booked(client, clinic, **changes)
     assert response.status_code == 200
-    assert message in response.get_data(as_text=True)
+    day = changes.get("day", clinic["day"])
+    assert message.format(weekday=day.strftime("%A")) in response.get_data(as_text=True)
     assert appointments(dbs) == []
 
 
@@ -467,7 +468,7 @@ def test_a_refused_follow_up_keeps_the_completion_and_the_visit(client, dbs, cli
 def test_a_follow_up_off_the_calendars_end_is_refused_and_the_visit_kept(client, dbs, clinic):
     appointment_id = checked_in(client, dbs, clinic)
     page = complete_with_follow_up(client, appointment_id, clinic, at="23:50", day=date.max)
-    assert "The follow-up was NOT booked." in page and "Outside clinic hours" in page
+    assert "The follow-up was NOT booked." in page and "Bookings open up to 365 days" in page
     assert [row[3] for row in appointments(dbs)] == ["completed"]
 
 

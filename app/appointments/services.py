@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
 from app.validation import FieldRefusal, max_length
+from app.working_time.calendar import load_working_time
 
 class BookingRefused(FieldRefusal):
     """A booking or reschedule breaks a rule; ``field`` names the form field to blame."""
@@ -71,12 +72,6 @@ def overlapping(starts_at, ends_at, exclude_id=None):
     return clause
 
 
-def since_midnight(moment):
-    """How long after midnight a time of day is."""
-    return timedelta(hours=moment.hour, minutes=moment.minute, seconds=moment.second,
-                     microseconds=moment.microsecond)
-
-
 def check_slot(vet, pet_id, starts_at, duration, exclude_id=None):
     """Raise BookingRefused unless the vet can see the pet at that time."""
     if vet is None:
@@ -88,18 +83,23 @@ def check_slot(vet, pet_id, starts_at, duration, exclude_id=None):
             f"An appointment lasts {MIN_DURATION} to {MAX_DURATION} minutes.",
             field="duration_minutes",
         )
-    opens, closes = current_app.config["CLINIC_OPENS"], current_app.config["CLINIC_CLOSES"]
-    start, length = since_midnight(starts_at.time()), timedelta(minutes=duration)
-    # Compared as times of day, before any date arithmetic: a start late on the calendar's
-    # last day (9999-12-31) has no end to compute, and one within hours ends the same day.
-    if start < since_midnight(opens) or start + length > since_midnight(closes):
-        raise BookingRefused(
-            f"Outside clinic hours ({opens:%H:%M}–{closes:%H:%M}): the appointment must "
-            f"start and end within them."
-        )
-    ends_at = starts_at + length
     if starts_at <= clinic_now():
         raise BookingRefused("That time has already passed.")
+    horizon = clinic_now().date() + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
+    if starts_at.date() > horizon:
+        # Checked before any date arithmetic: a start late on the calendar's last day
+        # (9999-12-31) has no end to compute.
+        raise BookingRefused(
+            f"Bookings open up to {current_app.config['BOOKING_HORIZON_DAYS']} days ahead, "
+            f"until {horizon:%d %b %Y}.",
+            field="date",
+        )
+    ends_at = starts_at + timedelta(minutes=duration)
+    unavailable = load_working_time([vet.id], starts_at.date(), starts_at.date()).unavailable(
+        vet, starts_at, ends_at
+    )
+    if unavailable:
+        raise BookingRefused(unavailable.message, field=unavailable.field)
     clash = db.session.scalar(
         sa.select(Appointment)
         .options(joinedload(Appointment.pet), joinedload(Appointment.vet))

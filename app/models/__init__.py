@@ -1,6 +1,7 @@
 """The clinic's data model."""
 
 from app.models.appointment import Appointment, AppointmentStatus
+from app.models.appointment_type import AppointmentType
 from app.models.audit import AuditEntry
 from app.models.owner import Owner
 from app.models.pet import Pet, PetType
@@ -8,10 +9,16 @@ from app.models.staff_session import StaffSession
 from app.models.user import Role, User
 from app.models.vet import Specialty, Vet, vet_specialties
 from app.models.visit import Visit
+from app.models.working_time import Absence, ClinicClosure, OpeningHours, RotaDay
 
 __all__ = [
+    "Absence",
     "Appointment",
     "AppointmentStatus",
+    "AppointmentType",
+    "ClinicClosure",
+    "OpeningHours",
+    "RotaDay",
     "AuditEntry",
     "Owner",
     "Pet",

@@ -14,6 +14,7 @@ from app.database import Base
 from app.models.columns import Timestamps, Versioned, string_enum
 
 if TYPE_CHECKING:
+    from app.models.appointment_type import AppointmentType
     from app.models.pet import Pet
     from app.models.vet import Vet
     from app.models.visit import Visit
@@ -79,11 +80,31 @@ class Appointment(Versioned, Timestamps, Base):
     status: Mapped[AppointmentStatus] = mapped_column(
         string_enum(AppointmentStatus), default=AppointmentStatus.SCHEDULED
     )
+    # Optional: the Spring-contract API books without types.
+    type_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("appointment_types.id", ondelete="RESTRICT"), index=True
+    )
+    # The appointment this one follows up (booked at its completion); kept if that one goes.
+    follows_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("appointments.id", ondelete="SET NULL"), index=True
+    )
 
     pet: Mapped[Pet] = relationship(back_populates="appointments", lazy="raise_on_sql")
     vet: Mapped[Vet] = relationship(back_populates="appointments", lazy="raise_on_sql")
     visit: Mapped[Visit | None] = relationship(
         back_populates="appointment", passive_deletes=True, lazy="raise_on_sql"
+    )
+    type: Mapped[AppointmentType | None] = relationship(
+        back_populates="appointments", lazy="raise_on_sql"
+    )
+    follows: Mapped[Appointment | None] = relationship(
+        remote_side=[id], back_populates="follow_ups", lazy="raise_on_sql"
+    )
+    follow_ups: Mapped[list[Appointment]] = relationship(
+        back_populates="follows",
+        passive_deletes=True,
+        order_by="Appointment.starts_at",
+        lazy="raise_on_sql",
     )
 
     __table_args__ = (

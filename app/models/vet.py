@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
-from app.models.columns import Versioned
+from app.models.columns import Versioned, owned_collection
 
 if TYPE_CHECKING:
     from app.models.appointment import Appointment
     from app.models.visit import Visit
+    from app.models.working_time import Absence, RotaDay
 
 vet_specialties = sa.Table(
     "vet_specialties",
@@ -71,6 +72,8 @@ class Vet(Versioned, Base):
     visits: Mapped[list[Visit]] = relationship(
         back_populates="vet", passive_deletes="all", lazy="raise_on_sql"
     )
+    rota: Mapped[list[RotaDay]] = owned_collection("vet", order_by="RotaDay.weekday")
+    absences: Mapped[list[Absence]] = owned_collection("vet", order_by="Absence.starts_at")
 
     __table_args__ = (sa.Index("ix_vets_last_name_first_name", "last_name", "first_name"),)
 
