@@ -62,6 +62,7 @@ def register_blueprints(app):
     """Attach each feature's blueprint, numbers in their URLs read as database ids."""
     from app import routing
     from app.api import init_api
+    from app.appointments.free_routes import bp as free_slots_bp
     from app.appointments.routes import bp as appointments_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
@@ -80,6 +81,7 @@ def register_blueprints(app):
         pets_bp,
         vets_bp,
         appointments_bp,
+        free_slots_bp,
         visits_bp,
         users_bp,
         reference_bp,

@@ -19,6 +19,7 @@ NAV_LINKS = [
 
 PET_ACTIONS = [
     ("appointments.book", "Book appointment", "appointments.book"),
+    ("free_slots.find", "Find free slots", "appointments.book"),
     ("visits.new", "Add visit", "visits.record"),
 ]
 
