@@ -306,3 +306,25 @@ def test_bad_search_input_is_a_form_error_not_a_500(client, clinic, args):
     page = response.get_data(as_text=True)
     assert "is-invalid" in page or "invalid-feedback" in page
     assert book_buttons(page) == []
+
+
+def test_the_command_prints_the_next_free_slots(runner, clinic):
+    day = clinic["day"].isoformat()
+    result = runner.invoke(args=["appointments", "free", "--from", day, "--vet", str(clinic["carter"]),
+                                 "--count", "2", "--minutes", "60", "--pet", str(clinic["leo"])])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "08:00-09:00" in lines[2] and "James Carter" in lines[2]
+    assert "08:15-09:15" in lines[3] and len(lines) == 4
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--type", "nothing"], "There is no appointment type 'nothing'."),
+    (["--vet", "999999"], "There is no vet with id 999999"),
+    (["--pet", "999999"], "There is no pet with id 999999."),
+    (["--minutes", "5"], "Invalid value for '--minutes'"),
+    (["--from", "soon"], "Invalid value for '--from'"),
+])
+def test_the_command_refuses_what_is_not_there(runner, clinic, args, message):
+    result = runner.invoke(args=["appointments", "free", *args])
+    assert result.exit_code != 0 and message in result.output

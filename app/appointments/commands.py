@@ -6,12 +6,14 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from app.appointments.free_slots import candidate_vets, next_free_slots
 from app.appointments.schedule import day_sheet
 from app.cli import CommandGroup, text_table
-from app.clinic import clinic_today
+from app.clinic import clinic_now, clinic_today
 from app.csv_files import APPOINTMENT_COLUMNS, output_option, write_csv
 from app.extensions import db
-from app.models import Appointment, Owner, Pet, PetType, Vet
+from app.models import Appointment, AppointmentType, Owner, Pet, PetType, Vet
+from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.phone import format_phone
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -41,6 +43,38 @@ def day_list(day, vet_id):
     click.echo(text_table(DAY_HEADERS, [day_row(appointment) for appointment in appointments]))
     click.echo()
     click.echo(f"{len(appointments)} appointments.")
+
+
+@appointments_cli.command("free")
+@click.option("--minutes", type=click.IntRange(MIN_DURATION, MAX_DURATION), help="Length (default: the type's, else 30).")
+@click.option("--type", "type_name", help="An appointment type by name: its length and specialty.")
+@click.option("--vet", "vet_id", type=int, help="Only this vet (default: any vet who can).")
+@click.option("--pet", "pet_id", type=int, help="The pet: its own appointments count as busy.")
+@click.option("--from", "first_day", type=DATE, help="From this day, as YYYY-MM-DD (default: now).")
+@click.option("--count", type=click.IntRange(1, 100), default=10, show_default=True)
+def free(minutes, type_name, vet_id, pet_id, first_day, count):
+    """Print the next free slots, soonest first, under every booking rule."""
+    kind = None
+    if type_name is not None:
+        kind = db.session.scalar(sa.select(AppointmentType).where(AppointmentType.name == type_name))
+        if kind is None:
+            raise click.ClickException(f"There is no appointment type {type_name!r}.")
+    if vet_id is not None and db.session.get(Vet, vet_id) is None:
+        raise click.ClickException(f"There is no vet with id {vet_id} (see `flask vets list`).")
+    if pet_id is not None and db.session.get(Pet, pet_id) is None:
+        raise click.ClickException(f"There is no pet with id {pet_id}.")
+    minutes = minutes or (kind.duration_minutes if kind else 30)
+    vets = candidate_vets(vet_id, kind.specialty_id if kind else None)
+    start = first_day if first_day else clinic_now()
+    slots = next_free_slots(vets, minutes, start, pet_id=pet_id, count=count)
+    if not slots:
+        click.echo(f"No free slot of {minutes} minutes up to the booking horizon.")
+        return
+    click.echo(text_table(("Day", "Time", "Vet", "Vet id"), [
+        (f"{slot.starts_at:%a %d %b %Y}", f"{slot.starts_at:%H:%M}-{slot.ends_at:%H:%M}",
+         slot.vet.full_name, slot.vet.id)
+        for slot in slots
+    ]))
 
 
 def day_row(appointment):
