@@ -5,13 +5,14 @@ its status. Nothing of the owner (no name, telephone, e-mail or address): a phon
 calendar is synced to other services and shown on lock screens.
 """
 
+import functools
 import hashlib
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, Timezone, vDuration
 from sqlalchemy.orm import joinedload
 
 from app.clinic import clinic_today
@@ -86,22 +87,31 @@ def appointment_event(appointment, zone, host, url_of):
     )
 
 
+@functools.lru_cache(maxsize=8)
+def clinic_timezone(zone_name, first_year, last_year):
+    """The clinic's VTIMEZONE as the library derives it from zoneinfo, for these years.
+
+    Its transitions cost a few milliseconds to work out and change only with the year, so
+    each worker keeps the last few (the library asks for that).
+    """
+    return Timezone.from_tzinfo(ZoneInfo(zone_name), zone_name, date(first_year, 1, 1),
+                                date(min(last_year + 1, date.max.year), 1, 1))
+
+
 def vet_calendar(vet, appointments, host, first, last, url_of):
     """The feed's document as bytes; ``url_of(appointment)`` is its page (for signed-in staff)."""
     zone_name = current_app.config["CLINIC_TIMEZONE"]
     zone = ZoneInfo(zone_name)
+    events = [appointment_event(a, zone, host, url_of) for a in appointments]
     calendar = Calendar.new(
         prodid="-//PetClinic//Calendar feed//EN",
         uid=f"vet-{vet.id}@{host}",
         name=f"PetClinic: {vet.full_name}",
         calscale="GREGORIAN",
         refresh_interval=REFRESH,
-        subcomponents=[appointment_event(a, zone, host, url_of) for a in appointments],
+        # The zone comes first, before the events that name it.
+        subcomponents=[clinic_timezone(zone_name, first.year, last.year), *events],
     )
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     calendar.add("X-WR-TIMEZONE", zone_name)
-    # The clinic's zone as the library derives it from zoneinfo, for the years the feed spans.
-    calendar.add_missing_timezones(
-        first_date=date(first.year, 1, 1), last_date=date(min(last.year + 1, date.max.year), 1, 1)
-    )
     return calendar.to_ical()
