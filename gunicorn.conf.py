@@ -43,6 +43,8 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = (
     '%(t)s %(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s worker=%(p)s'
 )
+# ... and a calendar feed's path is logged without its secret (the URL is the credential).
+logger_class = "app.ops.access_log.AccessLogger"
 
 
 def on_starting(server):

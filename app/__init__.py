@@ -65,6 +65,7 @@ def register_blueprints(app):
     from app.appointments.free_routes import bp as free_slots_bp
     from app.appointments.routes import bp as appointments_bp
     from app.auth.routes import bp as auth_bp
+    from app.calendar_feed.routes import bp as calendar_feed_bp
     from app.main.routes import bp as main_bp
     from app.owners.routes import bp as owners_bp
     from app.pets.routes import bp as pets_bp
@@ -85,6 +86,7 @@ def register_blueprints(app):
         visits_bp,
         users_bp,
         reference_bp,
+        calendar_feed_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)
@@ -117,12 +119,14 @@ def register_commands(app):
     """The `flask` commands of each feature."""
     from app.appointments.commands import appointments_cli, export_appointments
     from app.auth.commands import users
+    from app.calendar_feed.commands import feed_cli
     from app.cli import command_group
     from app.owners.commands import export_owners, import_owners
     from app.pets.commands import pettypes_cli
     from app.seed.commands import seed
     from app.vets.commands import specialties_cli, vets_cli
 
+    vets_cli.add_command(feed_cli)  # `flask vets feed ...`
     app.cli.add_command(seed)
     app.cli.add_command(users)
     for group in (vets_cli, specialties_cli, pettypes_cli, appointments_cli):

@@ -107,6 +107,8 @@ def from_environment():
         "SLOT_MINUTES": _env_int("SLOT_MINUTES", 15, minimum=5),
         # How far ahead a booking may be made.
         "BOOKING_HORIZON_DAYS": _env_int("BOOKING_HORIZON_DAYS", 365, minimum=1),
+        # Where staff reach the site, for addresses made outside a request (`flask vets feed`).
+        "SITE_URL": os.environ.get("SITE_URL", "").strip(),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 10, minimum=1),
         "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000, minimum=1),

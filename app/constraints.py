@@ -48,6 +48,13 @@ UNIQUE = {
     ),
     "pk_clinic_closures": Violation(409, "That day is a closure already.", "day"),
     "pk_vet_rota": Violation(409, "That weekday is in the rota already.", "weekday"),
+    # Feeds are written under the vet's row lock; these back it up.
+    "pk_calendar_feeds": Violation(
+        409, "The vet's calendar feed was changed meanwhile. Reload and try again."
+    ),
+    "uq_calendar_feeds_token_digest": Violation(
+        409, "The calendar feed could not be given a new address. Try again."
+    ),
     # PostgreSQL's exclusion constraint on a vet's overlapping appointments (not unique, but
     # the same kind of refusal: two requests racing for one slot).
     "ex_appointments_vet_id_slot": Violation(
@@ -74,6 +81,7 @@ FOREIGN_KEYS = {
     "fk_appointment_types_specialty_id_specialties",
     "fk_vet_rota_vet_id_vets",
     "fk_vet_absences_vet_id_vets",
+    "fk_calendar_feeds_vet_id_vets",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -48,8 +48,14 @@ ACCESS = {
     "users.sign_out_everywhere": ADMIN,
     "reference.index": ADMIN,
     "auth.logout": ALL,
+    # The vet's own account may too (tests/test_calendar_feed.py); these records' vet has none.
+    "calendar_feed.manage": ADMIN,
+    "calendar_feed.issue": ADMIN,
+    "calendar_feed.revoke": ADMIN,
 }
-PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz"}
+# The calendar feed's secret URL is its own credential.
+PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz",
+          "calendar_feed.feed"}
 
 
 @pytest.fixture

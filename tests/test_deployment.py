@@ -302,6 +302,20 @@ def test_each_request_writes_one_access_log_line_with_its_request_id(server):
     assert "Confidential" not in lines[0]  # query strings carry names: kept out of the log
 
 
+def test_a_calendar_feeds_secret_stays_out_of_the_access_log(server):
+    request_id = f"probe-{uuid.uuid4().hex}"
+    secret = secrets.token_urlsafe(32)
+    reply = server.get(f"/calendar/{secret}.ics", headers={"X-Request-ID": request_id})
+    assert reply.status == 404  # no such feed, and no sign-in asked for
+
+    lines = wait_for(
+        lambda: [line for line in server.stdout().splitlines() if request_id in line],
+        timeout=5,
+        message="no access log line with the request id",
+    )
+    assert '"GET /calendar/<secret>.ics" 404' in lines[0] and secret not in lines[0]
+
+
 @pytest.mark.parametrize("secret_key", [None, DEFAULT_SECRET_KEY])
 def test_gunicorn_refuses_to_start_without_a_real_secret_key(
     deployed_database, tmp_path, secret_key

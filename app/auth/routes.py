@@ -13,7 +13,15 @@ from app.models import Role
 bp = Blueprint("auth", __name__)
 
 # Endpoints reachable without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz"}
+# The calendar feed's secret URL is its own credential (app/calendar_feed).
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "static",
+    "bootstrap.static",
+    "ops.healthz",
+    "ops.readyz",
+    "calendar_feed.feed",
+}
 
 
 def safe_next(target):

@@ -3,6 +3,7 @@
 from app.models.appointment import Appointment, AppointmentStatus
 from app.models.appointment_type import AppointmentType
 from app.models.audit import AuditEntry
+from app.models.calendar_feed import CalendarFeed
 from app.models.owner import Owner
 from app.models.pet import Pet, PetType
 from app.models.staff_session import StaffSession
@@ -20,6 +21,7 @@ __all__ = [
     "OpeningHours",
     "RotaDay",
     "AuditEntry",
+    "CalendarFeed",
     "Owner",
     "Pet",
     "PetType",

@@ -1,0 +1,1 @@
+"""Each vet's private iCalendar feed of their appointments (a secret, revocable URL)."""
