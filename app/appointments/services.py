@@ -86,29 +86,33 @@ def overlapping(starts_at, ends_at, exclude_id=None):
 
 
 def check_type(vet, type_id):
-    """The appointment type of that id (None for none); BookingRefused when there is no such
-    type, or when it needs a specialty the vet does not have."""
+    """BookingRefused when there is no appointment type ``type_id`` (None: no type), or when
+    it needs a specialty the vet does not have."""
     if type_id is None:
-        return None
-    kind = db.session.get(AppointmentType, type_id, options=[joinedload(AppointmentType.specialty)])
+        return
+    # Columns, not the type's row: the request may hold the type already, without its specialty.
+    kind = db.session.execute(
+        sa.select(AppointmentType.name, Specialty.name.label("needs"))
+        .outerjoin(AppointmentType.specialty)
+        .where(AppointmentType.id == type_id)
+    ).one_or_none()
     if kind is None:
         raise BookingRefused("Choose one of the appointment types.", field="type_id")
-    if kind.specialty is None:
-        return kind
+    if kind.needs is None:
+        return
     names = db.session.scalars(
         sa.select(Specialty.name)
         .join(vet_specialties, vet_specialties.c.specialty_id == Specialty.id)
         .where(vet_specialties.c.vet_id == vet.id)
         .order_by(Specialty.name)
     ).all()
-    if kind.specialty.name not in names:
+    if kind.needs not in names:
         has = f"has only {', '.join(names)}" if names else "has none"
         raise BookingRefused(
-            f"{kind.name.capitalize()} needs a vet with the specialty {kind.specialty.name}; "
+            f"{kind.name.capitalize()} needs a vet with the specialty {kind.needs}; "
             f"{vet.full_name} {has}.",
             field="vet_id",
         )
-    return kind
 
 
 def check_slot(vet, pet_id, starts_at, duration, exclude_id=None, type_id=None):
