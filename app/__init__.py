@@ -123,13 +123,14 @@ def register_commands(app):
     from app.cli import command_group
     from app.owners.commands import export_owners, import_owners
     from app.pets.commands import pettypes_cli
+    from app.reference.commands import appointment_types_cli
     from app.seed.commands import seed
     from app.vets.commands import specialties_cli, vets_cli
 
     vets_cli.add_command(feed_cli)  # `flask vets feed ...`
     app.cli.add_command(seed)
     app.cli.add_command(users)
-    for group in (vets_cli, specialties_cli, pettypes_cli, appointments_cli):
+    for group in (vets_cli, specialties_cli, pettypes_cli, appointment_types_cli, appointments_cli):
         app.cli.add_command(group)
     app.cli.add_command(command_group("import", "Read CSV files into the database.", import_owners))
     app.cli.add_command(

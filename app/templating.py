@@ -14,7 +14,7 @@ NAV_LINKS = [
     ("vets.index", "Veterinarians", "vets.view"),
     ("appointments.day", "Day sheet", "appointments.view"),
     ("users.index", "Staff accounts", "users.manage"),
-    ("reference.index", "Pet types & specialties", "reference.manage"),
+    ("reference.index", "Reference data", "reference.manage"),
 ]
 
 PET_ACTIONS = [

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from app.clinic import clinic_today
-from app.models import Appointment, Owner, Pet, PetType, Specialty, Vet, Visit
+from app.models import Appointment, AppointmentType, Owner, Pet, PetType, Specialty, Vet, Visit
 
 
 def pet_type(session, name="cat"):
@@ -23,6 +23,17 @@ def specialty(session, name="surgery"):
     found = session.scalar(sa.select(Specialty).where(Specialty.name == name))
     if found is None:
         found = Specialty(name=name)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def appointment_type(session, name="consultation", minutes=30, needs=None, colour=None):
+    """The appointment type with this name, created if missing (``needs``: a specialty name)."""
+    found = session.scalar(sa.select(AppointmentType).where(AppointmentType.name == name))
+    if found is None:
+        found = AppointmentType(name=name, duration_minutes=minutes, colour=colour,
+                                specialty=specialty(session, needs) if needs else None)
         session.add(found)
         session.flush()
     return found

@@ -26,6 +26,7 @@ ACCESS = {
     "owners.detail": ALL,
     "owners.edit": ALL,
     "owners.delete": ADMIN,
+    "pets.detail": ALL,
     "pets.new": ALL,
     "pets.edit": ALL,
     "pets.delete": ADMIN,
@@ -47,6 +48,8 @@ ACCESS = {
     "users.edit": ADMIN,
     "users.sign_out_everywhere": ADMIN,
     "reference.index": ADMIN,
+    "reference.edit_appointment_type": ADMIN,
+    "reference.delete_appointment_type_view": ADMIN,
     "auth.logout": ALL,
     # The vet's own account may too (tests/test_calendar_feed.py); these records' vet has none.
     "calendar_feed.manage": ADMIN,
@@ -68,10 +71,12 @@ def records(dbs, today, app):
         vet = f.vet(session, last_name="Routevet")
         # Today at midnight: its day has come, so it can be checked in.
         appointment = f.appointment(session, pet, vet, starts_at=datetime.combine(today, time.min))
+        kind = f.appointment_type(session, "grooming")
         user_id = session.scalar(sa.select(User.id).where(User.username == "reception"))
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id,
-                "appointment_id": appointment.id, "user_id": user_id, "action": "check-in"}
+                "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
+                "type_id": kind.id}
 
 
 def requests_for(app, records):

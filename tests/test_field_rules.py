@@ -23,6 +23,7 @@ from app.api.fields import CONTRACT_TELEPHONE_MAX
 from app.models import (
     Appointment,
     AppointmentStatus,
+    AppointmentType,
     Owner,
     Pet,
     PetType,
@@ -55,6 +56,8 @@ COLUMNS = {
     "SignInForm.username": [User.username],
     "UserForm.username": [User.username],
     "NameForm.name": [PetType.name, Specialty.name],  # one form adds either
+    "AppointmentTypeForm.name": [AppointmentType.name],
+    "AppointmentTypeForm.colour": [AppointmentType.colour],
     "OwnerFieldsSchema.first_name": [Owner.first_name],
     "OwnerFieldsSchema.last_name": [Owner.last_name],
     "OwnerFieldsSchema.address": [Owner.address],

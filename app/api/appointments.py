@@ -52,9 +52,19 @@ class SlotSchema(RequestSchema):
 
 
 class AppointmentFieldsSchema(SlotSchema):
-    """A booking's vet, time, duration and reason (to reschedule)."""
+    """A booking's vet, time, duration, reason and optional type (to reschedule)."""
 
     reason = Text(required=True, validate=validate.Length(1, max_length(Appointment.reason)))
+    type_id = Id(
+        data_key="typeId",
+        allow_none=True,
+        metadata={"description": (
+            "Optional, and outside the Spring PetClinic contract: the appointment type "
+            "(reference data). A type that needs a specialty needs a vet who has it (400). "
+            "Left out when rescheduling, the type stays; null removes it. It does not set "
+            "durationMinutes."
+        )},
+    )
 
 
 class NewAppointmentSchema(AppointmentFieldsSchema):
@@ -70,7 +80,7 @@ class StatusChangeSchema(RequestSchema):
 
 
 class CompletionSchema(RequestSchema):
-    """What happened, and optionally a follow-up booking with the same reason."""
+    """What happened, and optionally a follow-up booking with the same reason and type."""
 
     description = Text(required=True, validate=validate.Length(1, max_length(Visit.description)))
     follow_up = fields.Nested(SlotSchema, data_key="followUp", allow_none=True)
@@ -92,6 +102,14 @@ class AppointmentSchema(ma.Schema):
     reason = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     visit_id = fields.Integer(data_key="visitId", attribute="visit.id", allow_none=True)
+    type_id = fields.Integer(data_key="typeId", allow_none=True,
+                             metadata={"description": "Outside the Spring contract."})
+    type_name = fields.String(data_key="typeName", attribute="type.name", allow_none=True,
+                              metadata={"description": "Outside the Spring contract."})
+    follows_id = fields.Integer(
+        data_key="followsId", allow_none=True,
+        metadata={"description": "The appointment this one follows up (booked at its completion)."},
+    )
 
 
 class CompletionResultSchema(ma.Schema):

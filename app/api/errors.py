@@ -62,7 +62,7 @@ def conflict(error):
 
 # The booking service names form fields; the API's clients know the JSON names.
 JSON_NAMES = {"pet_id": "petId", "vet_id": "vetId", "start_time": "startsAt",
-              "duration_minutes": "durationMinutes"}
+              "duration_minutes": "durationMinutes", "type_id": "typeId"}
 
 
 def refused(error):

@@ -1,5 +1,7 @@
 """Appointment and visit forms."""
 
+from datetime import date, time
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -10,6 +12,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -23,6 +26,7 @@ from app.concurrency import VersionField
 from app.forms import PageForm
 from app.models import Appointment, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
+from app.reference.appointment_types import appointment_type_or_none, list_appointment_types
 from app.routing import MAX_ID
 from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
@@ -42,10 +46,41 @@ class WholeNumberRange(NumberRange):
 DURATION_RULE = WholeNumberRange(
     MIN_DURATION, MAX_DURATION, f"Between {MIN_DURATION} and {MAX_DURATION} minutes."
 )
+CHOOSE_TYPE = "Choose one of the appointment types."
+
+
+def optional_id(value):
+    """A select's value as an id, or None for its blank choice."""
+    return None if value in ("", None) else int(value)
+
+
+def an_id(form, field):
+    """An id that a database integer can hold (None passes: nothing chosen)."""
+    if field.data is not None and not 1 <= field.data <= MAX_ID:
+        raise ValidationError(CHOOSE_TYPE)
+
+
+def appointment_type_choices():
+    """The types to choose from, each option carrying its duration (static/js/appointment-type.js
+    copies it into the duration field)."""
+    choices = [SelectChoice("", "None")]
+    for kind in list_appointment_types():
+        label = f"{kind.name.capitalize()} ({kind.duration_minutes} min)"
+        if kind.specialty:
+            label += f", needs {kind.specialty.name}"
+        choices.append(SelectChoice(str(kind.id), label,
+                                    render_kw={"data-minutes": kind.duration_minutes}))
+    return choices
 
 
 class AppointmentForm(PageForm):
-    """Book or reschedule: vet, date, start time, duration, reason."""
+    """Book or reschedule: type, vet, date, start time, duration, reason."""
+
+    # Optional (the reason stays free text); the booking service checks the type chosen.
+    type_id = SelectField(
+        "Type", coerce=optional_id, validate_choice=False, invalid_value_message=CHOOSE_TYPE,
+        validators=[an_id], render_kw={"data-fills-duration": "duration_minutes"},
+    )
 
     # The booking service checks the chosen vet under a row lock (there, and taking
     # bookings), so a submitted form is not checked against the list of every vet: the list
@@ -71,6 +106,38 @@ class AppointmentForm(PageForm):
     def __init__(self, *args, current_vet_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.vet_id.choices = lambda: vet_choices(include_id=current_vet_id)
+        self.type_id.choices = appointment_type_choices
+
+
+def _parsed(args, name, parse):
+    """``parse(args[name])``, or None when absent or not what ``parse`` reads."""
+    try:
+        return parse(args[name]) if args.get(name) else None
+    except ValueError:
+        return None
+
+
+def prefill_booking(form, args):
+    """Fill a new booking form from the query string: ?type_id=&vet_id=&date=&start_time=
+    &duration_minutes= (a link from the schedule); a value that is not valid is ignored.
+
+    A type also fills its duration, unless the link gives one.
+    """
+    vet_id = _parsed(args, "vet_id", int)
+    if vet_id is not None and 1 <= vet_id <= MAX_ID:
+        form.vet_id.data = vet_id
+    if (day := _parsed(args, "date", date.fromisoformat)) is not None:
+        form.date.data = day
+    if (start := _parsed(args, "start_time", time.fromisoformat)) is not None:
+        form.start_time.data = start.replace(second=0, microsecond=0, tzinfo=None)
+    type_id = _parsed(args, "type_id", int)
+    if type_id is not None and 1 <= type_id <= MAX_ID:
+        kind = appointment_type_or_none(type_id)
+        if kind is not None:
+            form.type_id.data, form.duration_minutes.data = kind.id, kind.duration_minutes
+    minutes = _parsed(args, "duration_minutes", int)
+    if minutes is not None and MIN_DURATION <= minutes <= MAX_DURATION:
+        form.duration_minutes.data = minutes
 
 
 class CompleteForm(PageForm):

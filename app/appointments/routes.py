@@ -5,8 +5,14 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from app.appointments.forms import AppointmentForm, CompleteForm
-from app.appointments.schedule import appointment_options, day_sheet, day_sheet_vets, has_day_sheet
+from app.appointments.forms import AppointmentForm, CompleteForm, prefill_booking
+from app.appointments.schedule import (
+    appointment_options,
+    appointment_page_options,
+    day_sheet,
+    day_sheet_vets,
+    has_day_sheet,
+)
 from app.appointments.services import (
     BookingRefused,
     IllegalTransition,
@@ -28,6 +34,7 @@ bp = Blueprint("appointments", __name__)
 
 # What a desk sees of an appointment changed by someone else meanwhile.
 APPOINTMENT_LABELS = {
+    "Type": lambda a: a.type.name if a.type else "none",
     "Vet": lambda a: a.vet.full_name,
     "Starts": lambda a: a.starts_at.strftime("%d %b %Y %H:%M"),
     "Duration (minutes)": "duration_minutes",
@@ -55,6 +62,7 @@ def booking_fields(form):
         "starts_at": datetime.combine(form.date.data, form.start_time.data),
         "duration": form.duration_minutes.data,
         "reason": form.reason.data,
+        "type_id": form.type_id.data,
     }
 
 
@@ -77,6 +85,7 @@ def book(owner_id, pet_id):
             return redirect(url_for("owners.detail", owner_id=owner_id))
     if request.method == "GET":
         form.date.data = clinic_today() + timedelta(days=1)
+        prefill_booking(form, request.args)
     return render_template("appointments/book.html", form=form, pet=pet)
 
 
@@ -123,8 +132,8 @@ def day():
 @bp.get("/appointments/<int:appointment_id>")
 @permission_required("appointments.view")
 def detail(appointment_id):
-    """One appointment, with what can be done to it."""
-    appointment = appointment_or_404(appointment_id)
+    """One appointment, with what can be done to it and the follow-up chain both ways."""
+    appointment = db.get_or_404(Appointment, appointment_id, options=appointment_page_options())
     trail = trail_for(("appointment", [appointment.id])) if can("audit.view") else None
     return render_template(
         "appointments/detail.html", appointment=appointment, actions=ACTIONS, trail=trail
@@ -143,6 +152,7 @@ def edit(appointment_id):
         form.start_time.data = appointment.starts_at.time()
         form.duration_minutes.data = appointment.duration_minutes
         form.reason.data = appointment.reason
+        form.type_id.data = appointment.type_id
         form.version.data = appointment.version
     elif form.validate_on_submit():
         try:
@@ -198,6 +208,8 @@ def complete(appointment_id):
     form = CompleteForm()
     if request.method == "GET":
         form.follow_up_vet_id.data = appointment.vet_id
+        if appointment.type is not None:  # the follow-up keeps the type
+            form.follow_up_minutes.data = appointment.type.duration_minutes
     if form.validate_on_submit():
         follow_up, problem = None, None
         if form.follow_up.data:

@@ -7,20 +7,30 @@ so the number of statements does not grow with the appointments shown.
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet
 
 
 def appointment_options():
-    """Loader options to show an appointment with its pet, owner, pet type and vet."""
+    """Loader options to show an appointment with its pet, owner, pet type, vet and type."""
     pet = joinedload(Appointment.pet)
     return [
         pet.joinedload(Pet.owner),
         pet.joinedload(Pet.type),
         joinedload(Appointment.vet),
         joinedload(Appointment.visit),
+        joinedload(Appointment.type),
+    ]
+
+
+def appointment_page_options():
+    """appointment_options, and the follow-up chain both ways (what it follows, its follow-ups)."""
+    return [
+        *appointment_options(),
+        joinedload(Appointment.follows),
+        selectinload(Appointment.follow_ups),
     ]
 
 

@@ -19,10 +19,23 @@ from sqlalchemy.orm import joinedload
 from app.clinic import clinic_now
 from app.constraints import constraint_name
 from app.extensions import db
-from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
+from app.models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    Pet,
+    Specialty,
+    Vet,
+    Visit,
+    vet_specialties,
+)
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
 from app.validation import FieldRefusal, max_length
 from app.working_time.calendar import load_working_time
+
+# reschedule(type_id=UNCHANGED): the appointment keeps its type (an API client that knows none).
+UNCHANGED = object()
+
 
 class BookingRefused(FieldRefusal):
     """A booking or reschedule breaks a rule; ``field`` names the form field to blame."""
@@ -72,12 +85,43 @@ def overlapping(starts_at, ends_at, exclude_id=None):
     return clause
 
 
-def check_slot(vet, pet_id, starts_at, duration, exclude_id=None):
-    """Raise BookingRefused unless the vet can see the pet at that time."""
+def check_type(vet, type_id):
+    """BookingRefused when there is no appointment type ``type_id`` (None: no type), or when
+    it needs a specialty the vet does not have."""
+    if type_id is None:
+        return
+    # Columns, not the type's row: the request may hold the type already, without its specialty.
+    kind = db.session.execute(
+        sa.select(AppointmentType.name, Specialty.name.label("needs"))
+        .outerjoin(AppointmentType.specialty)
+        .where(AppointmentType.id == type_id)
+    ).one_or_none()
+    if kind is None:
+        raise BookingRefused("Choose one of the appointment types.", field="type_id")
+    if kind.needs is None:
+        return
+    names = db.session.scalars(
+        sa.select(Specialty.name)
+        .join(vet_specialties, vet_specialties.c.specialty_id == Specialty.id)
+        .where(vet_specialties.c.vet_id == vet.id)
+        .order_by(Specialty.name)
+    ).all()
+    if kind.needs not in names:
+        has = f"has only {', '.join(names)}" if names else "has none"
+        raise BookingRefused(
+            f"{kind.name.capitalize()} needs a vet with the specialty {kind.needs}; "
+            f"{vet.full_name} {has}.",
+            field="vet_id",
+        )
+
+
+def check_slot(vet, pet_id, starts_at, duration, exclude_id=None, type_id=None):
+    """Raise BookingRefused unless the vet can see the pet at that time (for that type)."""
     if vet is None:
         raise BookingRefused("Choose a vet.", field="vet_id")
     if not vet.active:
         raise BookingRefused(f"{vet.full_name} no longer takes bookings.", field="vet_id")
+    check_type(vet, type_id)
     if not MIN_DURATION <= duration <= MAX_DURATION:
         raise BookingRefused(
             f"An appointment lasts {MIN_DURATION} to {MAX_DURATION} minutes.",
@@ -135,29 +179,34 @@ def slot_written(vet):
         ) from None
 
 
-def book_appointment(pet_id, vet_id, starts_at, duration, reason):
-    """Book a vet for a pet; raise BookingRefused when a rule says no."""
+def book_appointment(pet_id, vet_id, starts_at, duration, reason, type_id=None, follows_id=None):
+    """Book a vet for a pet (of a type, following up another); BookingRefused when a rule says no."""
     vets, pet_exists = lock_rows([vet_id], pet_id)
     if not pet_exists:
         raise BookingRefused("That pet does not exist.", field="pet_id")
-    check_slot(vets[vet_id], pet_id, starts_at, duration)
-    appointment = Appointment(pet_id=pet_id, vet_id=vet_id, reason=reason)
+    check_slot(vets[vet_id], pet_id, starts_at, duration, type_id=type_id)
+    appointment = Appointment(
+        pet_id=pet_id, vet_id=vet_id, reason=reason, type_id=type_id, follows_id=follows_id
+    )
     with slot_written(vets[vet_id]):
         appointment.schedule(starts_at, duration)
         db.session.add(appointment)
     return appointment
 
 
-def reschedule(appointment, vet_id, starts_at, duration, reason):
-    """Move a scheduled appointment, under the same rules as a booking."""
+def reschedule(appointment, vet_id, starts_at, duration, reason, type_id=UNCHANGED):
+    """Move a scheduled appointment (or change its type), under the same rules as a booking."""
     if appointment.status is not AppointmentStatus.SCHEDULED:
         raise BookingRefused(
             f"Only a scheduled appointment can be changed; this one is {appointment.status.label.lower()}."
         )
+    if type_id is UNCHANGED:
+        type_id = appointment.type_id  # and a kept type still needs its specialty of a new vet
     vets, _ = lock_rows([vet_id, appointment.vet_id], appointment.pet_id)
-    check_slot(vets[vet_id], appointment.pet_id, starts_at, duration, exclude_id=appointment.id)
+    check_slot(vets[vet_id], appointment.pet_id, starts_at, duration, exclude_id=appointment.id,
+               type_id=type_id)
     with slot_written(vets[vet_id]):
-        appointment.vet_id, appointment.reason = vet_id, reason
+        appointment.vet_id, appointment.reason, appointment.type_id = vet_id, reason, type_id
         appointment.schedule(starts_at, duration)
     return appointment
 
@@ -198,8 +247,9 @@ def _move(appointment, status):
 def complete_appointment(appointment, description, follow_up=None):
     """Complete a checked-in appointment and write its visit; book an optional follow-up.
 
-    The follow-up ({vet_id, starts_at, duration}) goes in a savepoint, for the reason
-    "Follow-up: <this reason>": if it is refused, only it is rolled back. Returns
+    The follow-up ({vet_id, starts_at, duration}) goes in a savepoint, of this one's type, for
+    the reason "Follow-up: <this reason>", recording that it follows this one: if it is
+    refused, only it is rolled back. Returns
     (visit, follow_up_appointment, problem).
     """
     _move(appointment, AppointmentStatus.COMPLETED)
@@ -217,7 +267,10 @@ def complete_appointment(appointment, description, follow_up=None):
     try:
         with db.session.begin_nested():
             reason = f"Follow-up: {appointment.reason}"[: max_length(Appointment.reason)]
-            booked = book_appointment(appointment.pet_id, reason=reason, **follow_up)
+            booked = book_appointment(
+                appointment.pet_id, reason=reason, type_id=appointment.type_id,
+                follows_id=appointment.id, **follow_up,
+            )
     except BookingRefused as refusal:
         return visit, None, str(refusal)
     return visit, booked, None

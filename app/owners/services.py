@@ -10,13 +10,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.constraints import violation
 from app.extensions import db
-from app.models import Appointment, AppointmentStatus, Owner, Pet, Visit
+from app.models import Appointment, Owner, Pet, Visit
 from app.owners.search_sql import CodePointAscending, CodePointAtLeast, CodePointBelow
-from app.pets.services import DuplicatePetName, add_pet
+from app.pets.services import UPCOMING_STATUSES, DuplicatePetName, add_pet
 from app.phone import normalise_phone
 
 OWNER_FIELDS = ("first_name", "last_name", "address", "city", "telephone", "email")
-UPCOMING_STATUSES = (AppointmentStatus.SCHEDULED, AppointmentStatus.CHECKED_IN)
 # Loader options are immutable and hold no session: built once, shared by every request.
 WITH_PETS = selectinload(Owner.pets)
 
@@ -86,7 +85,9 @@ def owner_details_options(today):
         joinedload(Owner.pets).options(
             joinedload(Pet.type),
             selectinload(Pet.visits).joinedload(Visit.vet),
-            selectinload(Pet.appointments.and_(upcoming)).joinedload(Appointment.vet),
+            selectinload(Pet.appointments.and_(upcoming)).options(
+                joinedload(Appointment.vet), joinedload(Appointment.type)
+            ),
         ),
     )
 

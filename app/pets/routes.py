@@ -1,15 +1,23 @@
-"""Pet pages under their owner: add, edit, delete."""
+"""Pet pages under their owner: show, add, edit, delete."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import permission_required
+from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.models import Owner, Pet
 from app.pets.forms import PetForm
-from app.pets.services import DuplicatePetName, add_pet, delete_pet, update_pet
+from app.pets.services import (
+    DuplicatePetName,
+    add_pet,
+    delete_pet,
+    pet_page,
+    upcoming_and_history,
+    update_pet,
+)
 
 bp = Blueprint("pets", __name__, url_prefix="/owners/<int:owner_id>/pets")
 
@@ -27,6 +35,18 @@ PET_LABELS = {
     "Birth date": lambda pet: pet.birth_date.isoformat() if pet.birth_date else None,
     "Type": lambda pet: pet.type.name,
 }
+
+
+@bp.get("/<int:pet_id>")
+@permission_required("owners.view")
+def detail(owner_id, pet_id):
+    """The pet: its details, upcoming appointments, past ones (cancelled and no-shows too)
+    and visits."""
+    pet = pet_page(owner_id, pet_id) or abort(404)
+    today = clinic_today()
+    upcoming, history = upcoming_and_history(pet.appointments, today)
+    return render_template("pets/detail.html", pet=pet, owner=pet.owner, today=today,
+                           upcoming=upcoming, history=history)
 
 
 @bp.route("/new", methods=["GET", "POST"])

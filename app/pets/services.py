@@ -1,16 +1,19 @@
 """Writing pets: the rules the web forms and the CLI import share."""
 
 import contextlib
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.constraints import constraint_name
 from app.extensions import db
-from app.models import Pet
+from app.models import Appointment, AppointmentStatus, Pet, Visit
 
 UNIQUE_NAME_INDEX = "uq_pets_owner_id_name_lower"
+# What is still to come; the rest (completed, cancelled, no-show, or past) is history.
+UPCOMING_STATUSES = (AppointmentStatus.SCHEDULED, AppointmentStatus.CHECKED_IN)
 
 
 class DuplicatePetName(ValueError):
@@ -79,3 +82,32 @@ def pet_with_owner(owner_id, pet_id):
         .options(joinedload(Pet.owner), joinedload(Pet.type))
         .where(Pet.id == pet_id, Pet.owner_id == owner_id)
     )
+
+
+def pet_page(owner_id, pet_id):
+    """The pet of that owner with its owner, type, every appointment (vet, type) and visits
+    (vet), in three statements whatever their numbers; or None."""
+    return db.session.scalar(
+        sa.select(Pet)
+        .options(
+            joinedload(Pet.owner),
+            joinedload(Pet.type),
+            selectinload(Pet.appointments).options(
+                joinedload(Appointment.vet), joinedload(Appointment.type)
+            ),
+            selectinload(Pet.visits).joinedload(Visit.vet),
+        )
+        .where(Pet.id == pet_id, Pet.owner_id == owner_id)
+    )
+
+
+def upcoming_and_history(appointments, today):
+    """(upcoming appointments from today on, soonest first; the rest, latest first)."""
+    start_of_today = datetime.combine(today, time.min)
+
+    def upcoming(appointment):
+        return appointment.status in UPCOMING_STATUSES and appointment.starts_at >= start_of_today
+
+    ordered = sorted(appointments, key=lambda appointment: appointment.starts_at)
+    return ([a for a in ordered if upcoming(a)],
+            [a for a in reversed(ordered) if not upcoming(a)])

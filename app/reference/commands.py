@@ -1,11 +1,24 @@
-"""`flask specialties ...` and `flask pettypes ...`: add and list a name-only reference table."""
+"""`flask specialties ...` and `flask pettypes ...` (add and list a name-only reference
+table), and `flask appointment-types ...`."""
 
 import click
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from app.cli import CommandGroup, text_table
 from app.database import write_transactions
 from app.extensions import db
+from app.forms import error_summary
+from app.models import Specialty
 from app.reference import add_named, list_named
+from app.reference.appointment_types import (
+    add_appointment_type,
+    appointment_type_named,
+    delete_appointment_type,
+    list_appointment_types,
+)
+from app.reference.forms import AppointmentTypeForm
+from app.reference.services import NameInUse
 
 
 def reference_group(name, model, noun):
@@ -32,3 +45,71 @@ def reference_group(name, model, noun):
         click.echo(text_table(("ID", "Name"), [(row.id, row.name) for row in rows]))
 
     return group
+
+
+appointment_types_cli = CommandGroup(
+    "appointment-types", help="The appointment types (reference data): name, minutes, colour, specialty."
+)
+
+
+@appointment_types_cli.command("add")
+@click.argument("name")
+@click.option("--minutes", type=int, required=True, help="The type's default duration.")
+@click.option("--colour", default="", help="Its colour on the schedule, as #rrggbb.")
+@click.option("--specialty", metavar="NAME", help="The specialty a vet needs to be booked for it.")
+def add_appointment_type_command(name, minutes, colour, specialty):
+    """Add an appointment type, checked by the same rules as the reference page."""
+    with write_transactions():
+        fields = [("name", name), ("duration_minutes", str(minutes)), ("colour", colour)]
+        if specialty:
+            needed = db.session.scalar(
+                sa.select(Specialty).where(Specialty.name == " ".join(specialty.split()).lower())
+            )
+            if needed is None:
+                known = ", ".join(row.name for row in list_named(Specialty)) or "none"
+                raise click.ClickException(
+                    f"Unknown specialty: {specialty}. Known: {known} "
+                    "(add one with `flask specialties add`)."
+                )
+            fields.append(("specialty_id", str(needed.id)))
+        form = AppointmentTypeForm(formdata=MultiDict(fields), meta={"csrf": False})
+        if not form.validate():
+            raise click.ClickException(f"No appointment type added. {error_summary(form)}")
+        try:
+            row = add_appointment_type(**form.values())
+        except ValueError as refusal:  # DuplicateName, or too long once lower-cased
+            raise click.ClickException(f"No appointment type added: {refusal}") from None
+        db.session.commit()
+    click.echo(f"Added appointment type {row.name!r} (id {row.id}, {row.duration_minutes} minutes).")
+
+
+@appointment_types_cli.command("list")
+def list_appointment_types_command():
+    """List the appointment types, by name."""
+    rows = list_appointment_types()
+    if not rows:
+        click.echo("No appointment types yet.")
+        return
+    click.echo(text_table(
+        ("ID", "Name", "Minutes", "Colour", "Needs"),
+        [(row.id, row.name, row.duration_minutes, row.colour or "-",
+          row.specialty.name if row.specialty else "-") for row in rows],
+    ))
+
+
+@appointment_types_cli.command("remove")
+@click.argument("name")
+def remove_appointment_type_command(name):
+    """Remove an appointment type that no appointment has."""
+    with write_transactions():
+        row = appointment_type_named(name)
+        if row is None:
+            raise click.ClickException(
+                f"There is no appointment type {name!r} (see `flask appointment-types list`)."
+            )
+        try:
+            delete_appointment_type(row)
+        except NameInUse as refusal:
+            raise click.ClickException(str(refusal)) from None
+        db.session.commit()
+    click.echo(f"Removed appointment type {row.name!r}.")

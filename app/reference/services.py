@@ -17,10 +17,11 @@ class NameInUse(ValueError):
     """A pet type still has pets, so it cannot be deleted."""
 
 
-def clean_name(name):
+def clean_name(name, longest=None):
     """A name as stored: single spaces, lower case; ValueError when empty or too long."""
     name = " ".join(name.split()).lower()
-    longest = max_length(PetType.name)  # a specialty's name column has the same length
+    # A specialty's name column has the pet type's length.
+    longest = longest or max_length(PetType.name)
     if not name or len(name) > longest:
         raise ValueError(f"A name needs 1 to {longest} characters.")
     return name

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import (
     Appointment,
     AppointmentStatus,
+    AppointmentType,
     Owner,
     Pet,
     PetType,
@@ -21,6 +22,13 @@ from app.models.columns import utcnow
 
 PET_TYPES = ["bird", "cat", "dog", "hamster", "lizard", "snake"]
 SPECIALTIES = ["dentistry", "radiology", "surgery"]
+# (name, minutes, colour on the schedule, specialty the vet needs)
+APPOINTMENT_TYPES = [
+    ("vaccination", 15, "#2e8b57", None),
+    ("consultation", 30, "#3366cc", None),
+    ("dental", 60, "#d9822b", None),
+    ("surgery", 120, "#c0392b", "surgery"),
+]
 
 VETS = [
     ("James", "Carter", []),
@@ -51,7 +59,7 @@ OWNERS = [
 APPOINTMENTS = [
     ("Samantha", "Coleman", -30, 9, "Carter", "rabies shot", AppointmentStatus.COMPLETED),
     ("Max", "Coleman", -30, 10, "Carter", "rabies shot", AppointmentStatus.COMPLETED),
-    ("Max", "Coleman", -14, 11, "Leary", "neutered", AppointmentStatus.COMPLETED),
+    ("Max", "Coleman", -14, 11, "Douglas", "neutered", AppointmentStatus.COMPLETED),
     ("Leo", "Franklin", -7, 14, "Douglas", "dental check", AppointmentStatus.NO_SHOW),
     ("Rosy", "Rodriquez", -3, 15, "Ortega", "limping", AppointmentStatus.CANCELLED),
     ("Leo", "Franklin", 0, 9, "Douglas", "dental cleaning", AppointmentStatus.SCHEDULED),
@@ -62,6 +70,12 @@ APPOINTMENTS = [
     ("Jewel", "Rodriquez", 3, 16, "Ortega", "stitches out", AppointmentStatus.SCHEDULED),
     ("Sly", "Estaban", 7, 10, "Carter", "vaccination", AppointmentStatus.SCHEDULED),
 ]
+
+# Each demo appointment's type, by its reason; its duration is the type's.
+REASON_TYPES = {
+    "rabies shot": "vaccination", "vaccination": "vaccination", "neutered": "surgery",
+    "dental check": "dental", "dental cleaning": "dental",
+}
 
 # Demo sign-ins, created only by `flask seed demo` (never by a production start).
 DEMO_ACCOUNTS = [
@@ -77,7 +91,8 @@ VISIT_NOTES = {
 
 
 def ensure_reference_data():
-    """Insert the pet types and specialties that are missing; return how many were added."""
+    """Insert the pet types, specialties and appointment types that are missing; return how
+    many were added."""
     added = 0
     for model, names in ((PetType, PET_TYPES), (Specialty, SPECIALTIES)):
         existing = set(db.session.scalars(sa.select(model.name)))
@@ -85,6 +100,17 @@ def ensure_reference_data():
         if missing:
             db.session.execute(sa.insert(model), missing)
             added += len(missing)
+    specialty_ids = dict(db.session.execute(sa.select(Specialty.name, Specialty.id)).all())
+    existing = set(db.session.scalars(sa.select(AppointmentType.name)))
+    missing = [
+        {"name": name, "duration_minutes": minutes, "colour": colour,
+         "specialty_id": specialty_ids[specialty] if specialty else None}
+        for name, minutes, colour, specialty in APPOINTMENT_TYPES
+        if name not in existing and (specialty is None or specialty in specialty_ids)
+    ]
+    if missing:
+        db.session.execute(sa.insert(AppointmentType), missing)
+        added += len(missing)
     return added
 
 
@@ -132,14 +158,18 @@ def seed_demo_clinic():
             )
 
     today = clinic_today()
+    kinds = {kind.name: kind for kind in db.session.scalars(sa.select(AppointmentType))}
     for pet, owner, days, hour, vet, reason, status in APPOINTMENTS:
         starts_at = datetime.combine(today + timedelta(days=days), time(hour))
+        kind = kinds.get(REASON_TYPES.get(reason, "consultation"))
+        minutes = kind.duration_minutes if kind else 30
         appointment_id = db.session.scalar(
             sa.insert(Appointment)
             .values(
                 pet_id=pet_ids[(pet, owner)], vet_id=vet_ids[vet], starts_at=starts_at,
-                duration_minutes=30, ends_at=starts_at + timedelta(minutes=30), reason=reason,
-                status=status, created_at=now, updated_at=now,
+                duration_minutes=minutes, ends_at=starts_at + timedelta(minutes=minutes),
+                reason=reason, status=status, type_id=kind.id if kind else None,
+                created_at=now, updated_at=now,
             )
             .returning(Appointment.id)
         )

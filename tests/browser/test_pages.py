@@ -29,6 +29,7 @@ PAGES = [
     ("owner-edit", "/owners/{owner}/edit", "Edit owner"),
     ("owner-delete", "/owners/{owner}/delete", "Delete George Franklin?"),
     ("pet-new", "/owners/{owner}/pets/new", "New pet"),
+    ("pet", "/owners/{owner}/pets/{pet}", "Leo"),
     ("pet-edit", "/owners/{owner}/pets/{pet}/edit", "Edit pet"),
     ("appointment-book", "/owners/{owner}/pets/{pet}/appointments/new", "Book an appointment"),
     ("visit-new", "/owners/{owner}/pets/{pet}/visits/new", "New visit"),
@@ -40,7 +41,7 @@ PAGES = [
     ("vet-new", "/vets/new", "New vet"),
     ("staff", "/users", "Staff accounts"),
     ("staff-new", "/users/new", "New account"),
-    ("reference", "/reference", "Pet types and specialties"),
+    ("reference", "/reference", "Pet types, specialties and appointment types"),
 ]
 
 
