@@ -51,7 +51,9 @@ def test_parallel_guesses_check_at_most_the_limit_of_passwords(committing, monke
     monkeypatch.setattr(auth_services, "verify_password", verifier)
 
     def guess(i):
-        password = PASSWORD if i == GUESSES - 1 else f"guess number {i}"
+        # Every guess wrong: a right one among them would rightly start the count again
+        # (a success clears it), and so, if its thread ran early, let more checks through.
+        password = f"guess number {i}"
         client = app.test_client()
         if path == "page":
             return client.post("/login", data={"username": "reception", "password": password})
@@ -60,9 +62,8 @@ def test_parallel_guesses_check_at_most_the_limit_of_passwords(committing, monke
     answers = run_at_once(guess, GUESSES)
     limit = app.config["LOGIN_MAX_FAILURES"]
     assert verifier.calls <= limit, f"{verifier.calls} passwords checked; the limit is {limit}"
-    assert sum(a.status_code in (200, 302) for a in answers) <= 1
-    assert reception(app).locked_until is not None or any(a.status_code in (200, 302)
-                                                           for a in answers)
+    assert not any(a.status_code in (200, 302) for a in answers)
+    assert reception(app).locked_until is not None
 
 
 @pytest.mark.committing
