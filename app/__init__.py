@@ -71,6 +71,7 @@ def register_blueprints(app):
     from app.users.routes import bp as users_bp
     from app.vets.routes import bp as vets_bp
     from app.visits.routes import bp as visits_bp
+    from app.working_time.routes import bp as working_time_bp
 
     routing.register(app)
     for blueprint in (
@@ -83,6 +84,7 @@ def register_blueprints(app):
         visits_bp,
         users_bp,
         reference_bp,
+        working_time_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)
@@ -120,10 +122,13 @@ def register_commands(app):
     from app.pets.commands import pettypes_cli
     from app.seed.commands import seed
     from app.vets.commands import specialties_cli, vets_cli
+    from app.working_time.commands import closures_cli, hours_cli
+    from app.working_time.vet_commands import absences_cli, rota_cli
 
     app.cli.add_command(seed)
     app.cli.add_command(users)
-    for group in (vets_cli, specialties_cli, pettypes_cli, appointments_cli):
+    for group in (vets_cli, specialties_cli, pettypes_cli, appointments_cli, hours_cli,
+                  closures_cli, rota_cli, absences_cli):
         app.cli.add_command(group)
     app.cli.add_command(command_group("import", "Read CSV files into the database.", import_owners))
     app.cli.add_command(

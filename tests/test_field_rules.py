@@ -21,8 +21,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 import app as app_package
 from app.api.fields import CONTRACT_TELEPHONE_MAX
 from app.models import (
+    Absence,
     Appointment,
     AppointmentStatus,
+    ClinicClosure,
     Owner,
     Pet,
     PetType,
@@ -54,6 +56,8 @@ COLUMNS = {
     "SignInForm.username": [User.username],
     "UserForm.username": [User.username],
     "NameForm.name": [PetType.name, Specialty.name],  # one form adds either
+    "ClosureForm.reason": [ClinicClosure.reason],
+    "AbsenceForm.reason": [Absence.reason],
     "OwnerFieldsSchema.first_name": [Owner.first_name],
     "OwnerFieldsSchema.last_name": [Owner.last_name],
     "OwnerFieldsSchema.address": [Owner.address],
