@@ -176,3 +176,16 @@ def test_an_absence_that_cannot_be_is_refused_and_nothing_written(runner, dbs, c
     result = runner.invoke(args=["absences", "add", str(clinic["carter"]), *span, "Leave"])
     assert result.exit_code != 0 and message in result.output
     assert rows(dbs, Absence) == []
+
+
+def test_the_demo_clinic_has_working_time_and_no_booking_outside_it(runner, dbs):
+    from app.working_time.services import to_rebook
+
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    with dbs() as session:
+        hours = {row.weekday: row.opens for row in session.scalars(sa.select(OpeningHours))}
+        assert hours[6] is None and hours[5] == time(9)
+        assert session.scalar(sa.select(sa.func.count(RotaDay.vet_id))) == 7
+        assert session.scalar(sa.select(sa.func.count()).select_from(ClinicClosure)) == 1
+        assert session.scalar(sa.select(sa.func.count(Absence.id))) == 1
+        assert to_rebook() == []
