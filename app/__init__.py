@@ -73,6 +73,7 @@ def register_blueprints(app):
     from app.users.routes import bp as users_bp
     from app.vets.routes import bp as vets_bp
     from app.visits.routes import bp as visits_bp
+    from app.working_time.routes import bp as working_time_bp
 
     routing.register(app)
     for blueprint in (
@@ -87,6 +88,7 @@ def register_blueprints(app):
         users_bp,
         reference_bp,
         calendar_feed_bp,
+        working_time_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)
@@ -126,11 +128,14 @@ def register_commands(app):
     from app.reference.commands import appointment_types_cli
     from app.seed.commands import seed
     from app.vets.commands import specialties_cli, vets_cli
+    from app.working_time.commands import closures_cli, hours_cli
+    from app.working_time.vet_commands import absences_cli, rota_cli
 
     vets_cli.add_command(feed_cli)  # `flask vets feed ...`
     app.cli.add_command(seed)
     app.cli.add_command(users)
-    for group in (vets_cli, specialties_cli, pettypes_cli, appointment_types_cli, appointments_cli):
+    for group in (vets_cli, specialties_cli, pettypes_cli, appointment_types_cli, appointments_cli,
+                  hours_cli, closures_cli, rota_cli, absences_cli):
         app.cli.add_command(group)
     app.cli.add_command(command_group("import", "Read CSV files into the database.", import_owners))
     app.cli.add_command(

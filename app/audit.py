@@ -1,5 +1,6 @@
 """The audit trail: flush hooks record who created, changed or deleted owners, pets,
-appointments and visits, whether the write came from a web request or a CLI command."""
+appointments, visits and working time (clinic hours, closures, rotas, absences), whether the
+write came from a web request or a CLI command."""
 
 import getpass
 
@@ -9,10 +10,23 @@ from flask_login import current_user
 
 from app.database import BoundSession
 from app.extensions import db
-from app.models import Appointment, AuditEntry, Owner, Pet, Visit
+from app.models import (
+    Absence,
+    Appointment,
+    AuditEntry,
+    ClinicClosure,
+    OpeningHours,
+    Owner,
+    Pet,
+    RotaDay,
+    Visit,
+)
 from app.models.columns import utcnow
+from app.models.working_time import WEEKDAYS
 
-AUDITED = {Owner: "owner", Pet: "pet", Appointment: "appointment", Visit: "visit"}
+AUDITED = {Owner: "owner", Pet: "pet", Appointment: "appointment", Visit: "visit",
+           OpeningHours: "clinic_hours", ClinicClosure: "closure", RotaDay: "rota",
+           Absence: "absence"}
 # Bookkeeping columns that say nothing a reader of the trail needs.
 QUIET_COLUMNS = {"created_at", "updated_at", "ends_at", "version"}
 
@@ -24,8 +38,33 @@ def current_actor():
     return f"cli:{getpass.getuser()}"
 
 
+def _entity_id(obj):
+    """The number a record is found by in the trail: a rota's or absence's is its vet's,
+    a weekday's hours its weekday (0 is Monday), a closure's its day as YYYYMMDD."""
+    if isinstance(obj, RotaDay | Absence):
+        return obj.vet_id
+    if isinstance(obj, OpeningHours):
+        return obj.weekday
+    if isinstance(obj, ClinicClosure):
+        return int(f"{obj.day:%Y%m%d}")
+    return obj.id
+
+
+def _hours(starts, ends):
+    return f"{starts:%H:%M}–{ends:%H:%M}" if starts is not None else "closed"
+
+
 def _describe(obj):
     """A short description of a record from its own columns (never a lazy load)."""
+    if isinstance(obj, OpeningHours):
+        return f"{WEEKDAYS[obj.weekday]} {_hours(obj.opens, obj.closes)}"
+    if isinstance(obj, ClinicClosure):
+        return f"closed {obj.day}: {obj.reason}"
+    if isinstance(obj, RotaDay):
+        pause = f", break {_hours(obj.break_starts, obj.break_ends)}" if obj.break_starts else ""
+        return f"{WEEKDAYS[obj.weekday]} {_hours(obj.starts, obj.ends)}{pause}"
+    if isinstance(obj, Absence):
+        return f"absence #{obj.id} {obj.starts_at:%Y-%m-%d %H:%M} to {obj.ends_at:%Y-%m-%d %H:%M}: {obj.reason}"
     if isinstance(obj, Owner):
         return f"{obj.first_name} {obj.last_name}"
     if isinstance(obj, Pet):
@@ -52,7 +91,7 @@ def _changes(obj):
 
 def _entry(action, obj, summary, actor, now):
     return {"at": now, "actor": actor, "action": action, "entity_type": AUDITED[type(obj)],
-            "entity_id": obj.id, "summary": summary[:2000]}
+            "entity_id": _entity_id(obj), "summary": summary[:2000]}
 
 
 def _lock_and_delete_what_the_cascade_takes(session, flush_context, instances):
@@ -100,6 +139,8 @@ def _after_flush(session, flush_context):
                 changes = _changes(obj)
                 if not changes:
                     continue
+                if isinstance(obj, OpeningHours | RotaDay | Absence):
+                    changes = f"{_describe(obj)} ({changes})"  # which day, which absence
                 if isinstance(obj, Appointment) and "status: " in changes:
                     action_name = obj.status.value  # cancelled, checked_in, completed, no_show
                 else:

@@ -15,6 +15,7 @@ NAV_LINKS = [
     ("appointments.day", "Day sheet", "appointments.view"),
     ("users.index", "Staff accounts", "users.manage"),
     ("reference.index", "Reference data", "reference.manage"),
+    ("working_time.clinic", "Working time", "schedule.manage"),
 ]
 
 PET_ACTIONS = [

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.models import AuditEntry, Owner, User
+from app.models import Absence, AuditEntry, ClinicClosure, Owner, User
 from tests import factories as f
 from tests.staff import PASSWORD, ensure_staff, signed_in
 
@@ -50,6 +50,16 @@ ACCESS = {
     "reference.index": ADMIN,
     "reference.edit_appointment_type": ADMIN,
     "reference.delete_appointment_type_view": ADMIN,
+    "working_time.clinic": ALL,
+    "working_time.hours": ADMIN,
+    "working_time.new_closure": ADMIN,
+    "working_time.delete_closure": ADMIN,
+    "working_time.vet": ALL,
+    "working_time.rota": ADMIN,
+    "working_time.rota_clear": ADMIN,
+    "working_time.new_absence": ADMIN,
+    "working_time.delete_absence": ADMIN,
+    "working_time.rebook": ALL,
     "auth.logout": ALL,
     # The vet's own account may too (tests/test_calendar_feed.py); these records' vet has none.
     "calendar_feed.manage": ADMIN,
@@ -73,10 +83,15 @@ def records(dbs, today, app):
         appointment = f.appointment(session, pet, vet, starts_at=datetime.combine(today, time.min))
         kind = f.appointment_type(session, "grooming")
         user_id = session.scalar(sa.select(User.id).where(User.username == "reception"))
+        closed = today + timedelta(days=30)
+        session.add(ClinicClosure(day=closed, reason="Holiday"))
+        absence = Absence(vet_id=vet.id, starts_at=datetime.combine(closed, time.min),
+                          ends_at=datetime.combine(closed, time(12)), reason="Leave")
+        session.add(absence)
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
-                "type_id": kind.id}
+                "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id}
 
 
 def requests_for(app, records):

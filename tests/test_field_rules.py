@@ -21,9 +21,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 import app as app_package
 from app.api.fields import CONTRACT_TELEPHONE_MAX
 from app.models import (
+    Absence,
     Appointment,
     AppointmentStatus,
     AppointmentType,
+    ClinicClosure,
     Owner,
     Pet,
     PetType,
@@ -58,6 +60,8 @@ COLUMNS = {
     "NameForm.name": [PetType.name, Specialty.name],  # one form adds either
     "AppointmentTypeForm.name": [AppointmentType.name],
     "AppointmentTypeForm.colour": [AppointmentType.colour],
+    "ClosureForm.reason": [ClinicClosure.reason],
+    "AbsenceForm.reason": [Absence.reason],
     "OwnerFieldsSchema.first_name": [Owner.first_name],
     "OwnerFieldsSchema.last_name": [Owner.last_name],
     "OwnerFieldsSchema.address": [Owner.address],

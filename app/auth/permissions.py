@@ -26,6 +26,7 @@ ADMIN = VET | {
     "reference.manage",
     "users.manage",
     "audit.view",
+    "schedule.manage",
 }
 
 ROLE_PERMISSIONS = {Role.RECEPTION: RECEPTION, Role.VET: VET, Role.ADMIN: ADMIN}

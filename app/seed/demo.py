@@ -19,6 +19,7 @@ from app.models import (
     vet_specialties,
 )
 from app.models.columns import utcnow
+from app.seed.demo_working_time import DemoCalendar, seed_working_time
 
 PET_TYPES = ["bird", "cat", "dog", "hamster", "lizard", "snake"]
 SPECIALTIES = ["dentistry", "radiology", "surgery"]
@@ -159,10 +160,12 @@ def seed_demo_clinic():
 
     today = clinic_today()
     kinds = {kind.name: kind for kind in db.session.scalars(sa.select(AppointmentType))}
+    seed_working_time(vet_ids, today)
+    calendar = DemoCalendar(db.session.scalars(sa.select(Vet)).all(), today)
     for pet, owner, days, hour, vet, reason, status in APPOINTMENTS:
-        starts_at = datetime.combine(today + timedelta(days=days), time(hour))
         kind = kinds.get(REASON_TYPES.get(reason, "consultation"))
         minutes = kind.duration_minutes if kind else 30
+        starts_at = calendar.place(vet_ids[vet], today + timedelta(days=days), hour, minutes)
         appointment_id = db.session.scalar(
             sa.insert(Appointment)
             .values(

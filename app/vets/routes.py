@@ -21,9 +21,11 @@ from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.models import Vet
+from app.models.working_time import WEEKDAYS
 from app.pagination import page_number
 from app.problems import wants_json
 from app.vets.forms import VetForm
+from app.working_time.services import absences_of
 from app.vets.services import VetInUse, create_vet, delete_vet, update_vet, vets_query
 
 bp = Blueprint("vets", __name__, url_prefix="/vets")
@@ -81,14 +83,15 @@ def week_start(raw):
 @bp.get("/<int:vet_id>")
 @permission_required("vets.view")
 def detail(vet_id):
-    """The vet, their specialties and the week's schedule (?week=YYYY-MM-DD to move)."""
-    vet = db.get_or_404(Vet, vet_id, options=[selectinload(Vet.specialties)])
+    """The vet, their specialties, rota, absences ahead and the week's schedule (?week= to move)."""
+    vet = db.get_or_404(Vet, vet_id, options=[selectinload(Vet.specialties), selectinload(Vet.rota)])
     monday = week_start(request.args.get("week"))
     appointments = vet_schedule(vet.id, monday)
     days = [monday + timedelta(days=n) for n in range(7)]
     by_day = {day: [a for a in appointments if a.starts_at.date() == day] for day in days}
     return render_template(
-        "vets/detail.html", vet=vet, monday=monday, by_day=by_day, timedelta=timedelta
+        "vets/detail.html", vet=vet, monday=monday, by_day=by_day, timedelta=timedelta,
+        absences=absences_of([vet.id]), weekdays=WEEKDAYS,
     )
 
 

@@ -7,7 +7,7 @@ where they fail: .ci/run installs Chromium first.
 
 import os
 import shutil
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from app.models import Owner
+from app.models import OpeningHours, Owner
 from tests.conftest import empty_database
 from tests.test_deployment import REPO, flask, production_env, running_gunicorn
 
@@ -89,6 +89,22 @@ def add_search_owners(database_url):
         engine.dispose()
 
 
+def open_every_day(database_url):
+    """Open the clinic 08:00–18:00 on all seven days (one statement).
+
+    The demo's own hours close on Sundays and Saturday afternoons; `flask seed demo` keeps
+    hours it finds, so the flows through today's day sheet hold whatever the weekday.
+    """
+    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.insert(OpeningHours), [
+                {"weekday": day, "opens": time(8), "closes": time(18)} for day in range(7)
+            ])
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def clinic_database(database_url, tmp_path_factory):
     """A fresh database built as an administrator does: `flask db upgrade`, `flask seed demo`."""
@@ -96,6 +112,7 @@ def clinic_database(database_url, tmp_path_factory):
     with empty_database(database_url, directory, "browser") as url:
         env = production_env(url)
         flask(env, "db", "upgrade")
+        open_every_day(url)
         flask(env, "seed", "demo")
         add_search_owners(url)
         yield url
