@@ -1,6 +1,6 @@
 """Reference data and a small demo clinic (Spring PetClinic's people, in Madison, WI)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
