@@ -295,7 +295,8 @@ def test_a_type_gives_its_length_and_its_specialty(client, dbs, clinic):
 @pytest.mark.parametrize("args", [
     {"reason": "x", "type_id": "abc"},
     {"reason": "x", "type_id": "987654"},
-    {"reason": "x", "vet_id": "9" * 30},
+    {"reason": "x", "vet_id": "9" * 400},
+    {"reason": "x", "type_id": "9" * 400},
     {"reason": "x", "starting": "tomorrow"},
     {"reason": "x", "duration_minutes": "5"},
     {"reason": ""},

@@ -88,7 +88,7 @@ class AppointmentForm(PageForm):
     # Bounded like every id, though: a number past any database integer is a form error.
     vet_id = SelectField(
         "Vet", coerce=int, validate_choice=False,
-        validators=[InputRequired("Choose a vet."), NumberRange(1, MAX_ID, "Choose a vet.")]
+        validators=[InputRequired("Choose a vet."), WholeNumberRange(1, MAX_ID, "Choose a vet.")]
     )
     date = DateField("Date", validators=[InputRequired("Enter a date.")])
     start_time = TimeField("Start time", validators=[InputRequired("Enter a time.")])

@@ -5,9 +5,9 @@ from datetime import datetime, time
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from app.appointments.forms import DURATION_RULE
+from app.appointments.forms import DURATION_RULE, WholeNumberRange
 from app.appointments.free_slots import candidate_vets, next_free_slots
 from app.auth.permissions import permission_required
 from app.clinic import clinic_now, clinic_today
@@ -32,9 +32,9 @@ class FreeSlotSearch(PageForm):
         csrf = False  # a GET search; booking a slot posts the booking form with its token
 
     type_id = SelectField("Appointment type", coerce=int, default=ANY_TYPE, validate_choice=False,
-                          validators=[Optional(), NumberRange(0, MAX_ID, "Choose a type.")])
+                          validators=[Optional(), WholeNumberRange(0, MAX_ID, "Choose a type.")])
     vet_id = SelectField("Vet", coerce=int, default=ANY_VET, validate_choice=False,
-                         validators=[Optional(), NumberRange(0, MAX_ID, "Choose a vet.")])
+                         validators=[Optional(), WholeNumberRange(0, MAX_ID, "Choose a vet.")])
     duration_minutes = IntegerField("Duration (minutes)", validators=[Optional(), DURATION_RULE])
     starting = DateField("From", validators=[Optional()])
     reason = StringField(
