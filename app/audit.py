@@ -1,5 +1,6 @@
 """The audit trail: flush hooks record who created, changed or deleted owners, pets,
-appointments and visits, whether the write came from a web request or a CLI command."""
+appointments and visits, and who added an addendum to a visit, whether the write came from
+a web request or a CLI command."""
 
 import getpass
 
@@ -9,7 +10,7 @@ from flask_login import current_user
 
 from app.database import BoundSession
 from app.extensions import db
-from app.models import Appointment, AuditEntry, Owner, Pet, Visit
+from app.models import Appointment, AuditEntry, Owner, Pet, Visit, VisitAddendum
 from app.models.columns import utcnow
 
 AUDITED = {Owner: "owner", Pet: "pet", Appointment: "appointment", Visit: "visit"}
@@ -55,6 +56,13 @@ def _entry(action, obj, summary, actor, now):
             "entity_id": obj.id, "summary": summary[:2000]}
 
 
+def _addendum_entry(addendum, actor, now):
+    """An addendum is a line in its visit's trail (addenda are only ever added)."""
+    return {"at": now, "actor": actor, "action": "addendum", "entity_type": AUDITED[Visit],
+            "entity_id": addendum.visit_id,
+            "summary": f"addendum #{addendum.id}: {addendum.text}"[:2000]}
+
+
 def _lock_and_delete_what_the_cascade_takes(session, flush_context, instances):
     """Bring every pet, appointment and visit an owner or pet delete takes into this flush.
 
@@ -93,6 +101,9 @@ def _after_flush(session, flush_context):
     for objects, action in ((session.new, "create"), (session.dirty, "update"),
                             (session.deleted, "delete")):
         for obj in objects:
+            if isinstance(obj, VisitAddendum) and action == "create":
+                actor = actor or current_actor()
+                rows.append(_addendum_entry(obj, actor, now))
             if type(obj) not in AUDITED:
                 continue
             actor = actor or current_actor()

@@ -42,6 +42,9 @@ ACCESS = {
     "appointments.transition": ALL,
     "appointments.complete": CLINICAL,
     "visits.new": CLINICAL,
+    "visits.detail": ALL,
+    "visits.add": CLINICAL,
+    "visits.edit": CLINICAL,
     "users.index": ADMIN,
     "users.new": ADMIN,
     "users.edit": ADMIN,
@@ -62,9 +65,10 @@ def records(dbs, today, app):
         vet = f.vet(session, last_name="Routevet")
         # Today at midnight: its day has come, so it can be checked in.
         appointment = f.appointment(session, pet, vet, starts_at=datetime.combine(today, time.min))
+        visit = f.visit(session, pet, vet)
         user_id = session.scalar(sa.select(User.id).where(User.username == "reception"))
         session.commit()
-        return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id,
+        return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in"}
 
 

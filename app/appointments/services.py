@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
 from app.validation import FieldRefusal, max_length
+from app.visits.services import acting_user_id
 from app.working_time.calendar import load_working_time
 
 class BookingRefused(FieldRefusal):
@@ -209,6 +210,7 @@ def complete_appointment(appointment, description, follow_up=None):
         appointment_id=appointment.id,
         date=appointment.starts_at.date(),
         description=description,
+        author_id=acting_user_id(),
     )
     db.session.add(visit)
     db.session.flush()
