@@ -285,3 +285,19 @@ def test_owner_page_statements_do_not_grow_with_visits_and_addenda(app, dbs, rec
     # signed-in user, owner with pets, visits (with vets and authors), addenda (with authors),
     # upcoming appointments, the admin's audit trail
     assert statements.count == small_count <= 6
+
+
+def test_the_new_visit_page_lists_earlier_visits_with_their_addenda(app, dbs, record):
+    client = sign_in_as(app, "vet")
+    client.post(record["page"] + "/addenda", data={"text": "Later note."})
+    page = client.get(f"/owners/{record['owner_id']}/pets/{record['pet_id']}/visits/new")
+    text = page.get_data(as_text=True)
+    assert 'id="previous-visits"' in text and "Addendum by vet" in text and "Later note." in text
+
+
+def test_deleting_the_pet_takes_its_visits_addenda(app, dbs, record, client):
+    sign_in_as(app, "vet").post(record["page"] + "/addenda", data={"text": "Later note."})
+    response = client.post(f"/owners/{record['owner_id']}/pets/{record['pet_id']}/delete")
+    assert response.status_code == 302
+    assert addenda_texts(dbs, record["visit_id"]) == []
+    assert trail(dbs, record["visit_id"])[-1][:2] == ("admin", "delete")

@@ -130,3 +130,9 @@ def test_without_api_authentication_an_addendum_has_no_author_and_is_refused(app
     with dbs() as session:
         assert session.scalar(sa.select(Visit.description).where(
             Visit.id == record["visit_id"])) == "Limping, right fore."
+
+
+def test_deleting_a_visit_deletes_its_addenda(api, dbs, record):
+    api().post(f"/visits/{record['visit_id']}/addenda", json={"text": "Final."})
+    assert api().delete(f"/visits/{record['visit_id']}").status_code == 200
+    assert addenda_texts(dbs, record["visit_id"]) == []
