@@ -1,6 +1,6 @@
 """The audit trail: flush hooks record who created, changed or deleted owners, pets,
-appointments, visits and working time (clinic hours, closures, rotas, absences), whether the
-write came from a web request or a CLI command."""
+appointments, visits and working time (clinic hours, closures, rotas, absences), and who
+added an addendum to a visit, whether the write came from a web request or a CLI command."""
 
 import getpass
 
@@ -20,6 +20,7 @@ from app.models import (
     Pet,
     RotaDay,
     Visit,
+    VisitAddendum,
 )
 from app.models.columns import utcnow
 from app.models.working_time import WEEKDAYS
@@ -94,6 +95,13 @@ def _entry(action, obj, summary, actor, now):
             "entity_id": _entity_id(obj), "summary": summary[:2000]}
 
 
+def _addendum_entry(addendum, actor, now):
+    """An addendum is a line in its visit's trail (addenda are only ever added)."""
+    return {"at": now, "actor": actor, "action": "addendum", "entity_type": AUDITED[Visit],
+            "entity_id": addendum.visit_id,
+            "summary": f"addendum #{addendum.id}: {addendum.text}"[:2000]}
+
+
 def _lock_and_delete_what_the_cascade_takes(session, flush_context, instances):
     """Bring every pet, appointment and visit an owner or pet delete takes into this flush.
 
@@ -132,6 +140,9 @@ def _after_flush(session, flush_context):
     for objects, action in ((session.new, "create"), (session.dirty, "update"),
                             (session.deleted, "delete")):
         for obj in objects:
+            if isinstance(obj, VisitAddendum) and action == "create":
+                actor = actor or current_actor()
+                rows.append(_addendum_entry(obj, actor, now))
             if type(obj) not in AUDITED:
                 continue
             actor = actor or current_actor()

@@ -109,6 +109,9 @@ def from_environment():
         "BOOKING_HORIZON_DAYS": _env_int("BOOKING_HORIZON_DAYS", 365, minimum=1),
         # Where staff reach the site, for addresses made outside a request (`flask vets feed`).
         "SITE_URL": os.environ.get("SITE_URL", "").strip(),
+        # How long the author of a visit (or an administrator) may correct it, from when it
+        # was recorded; after that it is locked and takes only addenda. 0: locked at once.
+        "VISIT_CORRECTION_HOURS": _env_int("VISIT_CORRECTION_HOURS", 24, minimum=0),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 10, minimum=1),
         "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000, minimum=1),

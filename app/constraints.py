@@ -82,6 +82,9 @@ FOREIGN_KEYS = {
     "fk_vet_rota_vet_id_vets",
     "fk_vet_absences_vet_id_vets",
     "fk_calendar_feeds_vet_id_vets",
+    "fk_visits_author_id_users",
+    "fk_visit_addenda_visit_id_visits",
+    "fk_visit_addenda_author_id_users",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -91,9 +91,10 @@ def appointment(session, pet_row, vet_row, starts_at=None, minutes=30, reason="c
     return row
 
 
-def visit(session, pet_row, vet_row=None, day=date(2024, 1, 15), description="Checked over."):
-    """A new visit record."""
-    row = Visit(pet=pet_row, vet=vet_row, date=day, description=description)
+def visit(session, pet_row, vet_row=None, day=date(2024, 1, 15), description="Checked over.",
+          author_id=None):
+    """A new visit record (written by the account ``author_id``, if given)."""
+    row = Visit(pet=pet_row, vet=vet_row, date=day, description=description, author_id=author_id)
     session.add(row)
     session.flush()
     return row

@@ -43,6 +43,9 @@ ACCESS = {
     "appointments.transition": ALL,
     "appointments.complete": CLINICAL,
     "visits.new": CLINICAL,
+    "visits.detail": ALL,
+    "visits.add": CLINICAL,
+    "visits.edit": CLINICAL,
     "users.index": ADMIN,
     "users.new": ADMIN,
     "users.edit": ADMIN,
@@ -82,6 +85,7 @@ def records(dbs, today, app):
         # Today at midnight: its day has come, so it can be checked in.
         appointment = f.appointment(session, pet, vet, starts_at=datetime.combine(today, time.min))
         kind = f.appointment_type(session, "grooming")
+        visit = f.visit(session, pet, vet)
         user_id = session.scalar(sa.select(User.id).where(User.username == "reception"))
         closed = today + timedelta(days=30)
         session.add(ClinicClosure(day=closed, reason="Holiday"))
@@ -89,7 +93,7 @@ def records(dbs, today, app):
                           ends_at=datetime.combine(closed, time(12)), reason="Leave")
         session.add(absence)
         session.commit()
-        return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id,
+        return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id}
 

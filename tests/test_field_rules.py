@@ -33,6 +33,7 @@ from app.models import (
     User,
     Vet,
     Visit,
+    VisitAddendum,
 )
 from app.validation import E164_MAX_DIGITS, TELEPHONE_INPUT_MAX, max_length
 from tests import factories
@@ -55,6 +56,7 @@ COLUMNS = {
     "FreeSlotSearch.reason": [Appointment.reason],  # carried into the booking it makes
     "CompleteForm.description": [Visit.description],
     "VisitForm.description": [Visit.description],
+    "AddendumForm.text": [VisitAddendum.text],
     "SignInForm.username": [User.username],
     "UserForm.username": [User.username],
     "NameForm.name": [PetType.name, Specialty.name],  # one form adds either
@@ -78,6 +80,7 @@ COLUMNS = {
     "NewUserSchema.username": [User.username],
     "AppointmentFieldsSchema.reason": [Appointment.reason],
     "CompletionSchema.description": [Visit.description],
+    "AddendumFieldsSchema.text": [VisitAddendum.text],
 }
 
 # Text fields that are not stored as they are typed, and why.
@@ -96,6 +99,7 @@ NOT_STORED = {
     "OwnerForm.version": "compared with the row's version by the UPDATE",
     "PetForm.version": "compared with the row's version by the UPDATE",
     "VetForm.version": "compared with the row's version by the UPDATE",
+    "VisitEditForm.version": "compared with the row's version by the UPDATE",
 }
 
 # The deliberate differences from the column's length: the limit each field has instead.

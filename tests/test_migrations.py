@@ -54,3 +54,31 @@ def test_upgrade_check_downgrade_and_upgrade_again(migration_app):
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert table_names(app) == model_tables | {"alembic_version"}
+
+
+def test_visit_corrections_migration_keeps_the_visits_it_finds(migration_app):
+    """0010: existing visits get version 1 and no author, and come back whole on downgrade."""
+    app, runner = migration_app, migration_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "d25f88340957"]).exit_code == 0
+    now = "2026-12-01 10:00:00+00:00"
+    with app.app_context(), db.engine.begin() as conn:
+        for statement in (
+            "INSERT INTO owners (id, first_name, last_name, address, city, telephone, created_at,"
+            " updated_at) VALUES (1, 'G', 'F', 'a', 'c', '+16085551023', :now, :now)",
+            "INSERT INTO pet_types (id, name) VALUES (1, 'cat')",
+            "INSERT INTO pets (id, name, birth_date, owner_id, type_id, created_at, updated_at)"
+            " VALUES (1, 'Leo', '2020-01-01', 1, 1, :now, :now)",
+            "INSERT INTO visits (id, pet_id, visit_date, description, created_at)"
+            " VALUES (1, 1, '2026-11-30', 'Seen.', :now)",
+        ):
+            conn.execute(sa.text(statement), {"now": now})
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context(), db.engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT description, version, author_id FROM visits")).one()
+        assert tuple(row) == ("Seen.", 1, None)
+    result = runner.invoke(args=["db", "downgrade", "d25f88340957"])
+    assert result.exit_code == 0, result.output
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT description FROM visits")).scalar_one() == "Seen."
+        assert "visit_addenda" not in sa.inspect(conn).get_table_names()

@@ -16,7 +16,7 @@ from app.pets.services import DuplicatePetName
 from app.problems import problem
 from app.reference.services import DuplicateName, NameInUse
 from app.vets.services import VetInUse
-from app.visits.services import VisitRefused
+from app.visits.services import AddendumRefused, CorrectionRefused, VisitRefused
 
 # Where webargs found the bad value → how the message names it.
 LOCATIONS = {"json": "Path", "query": "Query parameter", "path": "Path parameter"}
@@ -72,6 +72,16 @@ def refused(error):
     return problem(400, "Bad Request", f"{field}: {error}" if field else str(error))
 
 
+def correction_refused(error):
+    """403 (not the author) or 409 (the visit is locked): the correction window's refusal."""
+    return problem(error.status, "Forbidden" if error.status == 403 else "Conflict", str(error))
+
+
+def addendum_refused(error):
+    """403: no signed-in author to sign the addendum (API_AUTH_ENABLED off)."""
+    return problem(403, "Forbidden", str(error))
+
+
 def register(bp):
     """Install the API's error handlers on its blueprint (the rest of the site keeps its own)."""
     bp.register_error_handler(HTTPException, http_error)
@@ -80,3 +90,5 @@ def register(bp):
         bp.register_error_handler(exception, conflict)
     for exception in (BookingRefused, AccountError, VisitRefused):
         bp.register_error_handler(exception, refused)
+    bp.register_error_handler(CorrectionRefused, correction_refused)
+    bp.register_error_handler(AddendumRefused, addendum_refused)

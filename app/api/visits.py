@@ -1,7 +1,8 @@
 """Visits (our Visit records): add one to an owner's pet; list, add, get, update, delete."""
 
 import sqlalchemy as sa
-from flask import abort, url_for
+from flask import abort, current_app, url_for
+from flask_login import current_user
 
 from app.api.blueprint import LOCATION
 from app.api.owners import OWNER_ID
@@ -58,11 +59,15 @@ def get_visit(visit_id):
 
 
 @operation("PUT", ONE, "visits.record", tags=["visits"], body=VisitFieldsSchema,
-           response=VisitSchema, errors=[404])
+           response=VisitSchema, errors=[404, 409, 412])
 def update_visit_by_id(fields, visit_id):
-    """Corrects a visit's date (kept when absent) or description."""
+    """Corrects a visit's date (kept when absent) or description: only its author or an
+    administrator, and only for VISIT_CORRECTION_HOURS after it was recorded (403 for
+    another vet, 409 once it is locked: add an addendum instead)."""
     visit = found_or_404(Visit, visit_id)
-    return saved(visit, update_visit, fields.get("date") or visit.date, fields["description"])
+    editor = current_user if current_app.config["API_AUTH_ENABLED"] else None
+    return saved(visit, update_visit, fields.get("date") or visit.date, fields["description"],
+                 editor=editor)
 
 
 @operation("DELETE", ONE, "visits.delete", tags=["visits"], response=VisitSchema, errors=[404])

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
 from app.validation import FieldRefusal, max_length
+from app.visits.services import acting_user_id
 from app.working_time.calendar import load_working_time
 
 # reschedule(type_id=UNCHANGED): the appointment keeps its type (an API client that knows none).
@@ -259,6 +260,7 @@ def complete_appointment(appointment, description, follow_up=None):
         appointment_id=appointment.id,
         date=appointment.starts_at.date(),
         description=description,
+        author_id=acting_user_id(),
     )
     db.session.add(visit)
     db.session.flush()

@@ -9,7 +9,7 @@ from app.models.pet import Pet, PetType
 from app.models.staff_session import StaffSession
 from app.models.user import Role, User
 from app.models.vet import Specialty, Vet, vet_specialties
-from app.models.visit import Visit
+from app.models.visit import Visit, VisitAddendum
 from app.models.working_time import Absence, ClinicClosure, OpeningHours, RotaDay
 
 __all__ = [
@@ -31,5 +31,6 @@ __all__ = [
     "User",
     "Vet",
     "Visit",
+    "VisitAddendum",
     "vet_specialties",
 ]

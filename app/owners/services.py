@@ -10,10 +10,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.constraints import violation
 from app.extensions import db
-from app.models import Appointment, Owner, Pet, Visit
+from app.models import Appointment, Owner, Pet
 from app.owners.search_sql import CodePointAscending, CodePointAtLeast, CodePointBelow
 from app.pets.services import UPCOMING_STATUSES, DuplicatePetName, add_pet
 from app.phone import normalise_phone
+from app.visits.services import visit_listing_options
 
 OWNER_FIELDS = ("first_name", "last_name", "address", "city", "telephone", "email")
 # Loader options are immutable and hold no session: built once, shared by every request.
@@ -84,7 +85,7 @@ def owner_details_options(today):
     return (
         joinedload(Owner.pets).options(
             joinedload(Pet.type),
-            selectinload(Pet.visits).joinedload(Visit.vet),
+            selectinload(Pet.visits).options(*visit_listing_options()),
             selectinload(Pet.appointments.and_(upcoming)).options(
                 joinedload(Appointment.vet), joinedload(Appointment.type)
             ),

@@ -1,10 +1,11 @@
-"""The visit form: a walk-in or historical visit."""
+"""The visit forms: a walk-in or historical visit, its correction, an addendum."""
 
 from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.concurrency import VersionField
 from app.forms import PageForm
-from app.models import Visit
+from app.models import Visit, VisitAddendum
 from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
 
@@ -24,3 +25,21 @@ class VisitForm(PageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.vet_id.choices = [(0, "—")] + vet_choices(active_only=False)
+
+
+class VisitEditForm(VisitForm):
+    """Correct a visit inside its correction window."""
+
+    version = VersionField()  # the version the form was loaded at (app.concurrency)
+    submit = SubmitField("Save correction")
+
+
+class AddendumForm(PageForm):
+    """Add an addendum to a visit (it is never changed afterwards)."""
+
+    text = TextAreaField(
+        "Addendum",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=max_length(VisitAddendum.text)), printable],
+    )
+    submit = SubmitField("Add addendum")

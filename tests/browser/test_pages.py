@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from app.models import Appointment, Owner, Pet, Vet
+from app.models import Appointment, Owner, Pet, Vet, Visit
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
@@ -33,6 +33,8 @@ PAGES = [
     ("pet-edit", "/owners/{owner}/pets/{pet}/edit", "Edit pet"),
     ("appointment-book", "/owners/{owner}/pets/{pet}/appointments/new", "Book an appointment"),
     ("visit-new", "/owners/{owner}/pets/{pet}/visits/new", "New visit"),
+    ("visit", "/owners/{owner}/pets/{pet}/visits/{visit}", "Visit of Leo"),
+    ("visit-edit", "/owners/{owner}/pets/{pet}/visits/{visit}/edit", "Correct a visit"),
     ("day-sheet", "/appointments", None),  # headed by the date,
     ("appointment", "/appointments/{appointment}", "Appointment: Leo"),
     ("appointment-edit", "/appointments/{appointment}/edit", "Change appointment"),
@@ -59,9 +61,10 @@ def demo(clinic_database):
                 .order_by(Appointment.starts_at)
             )
             vet = db.scalar(sa.select(Vet.id).where(Vet.last_name == "Carter"))
+            visit = db.scalar(sa.select(Visit.id).where(Visit.pet_id == pet).limit(1))
     finally:
         engine.dispose()
-    return {"owner": owner, "pet": pet, "appointment": appointment, "vet": vet}
+    return {"owner": owner, "pet": pet, "appointment": appointment, "vet": vet, "visit": visit}
 
 
 def page_problems(page, name, width, heading=None):
