@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.constraints import constraint_name
 from app.extensions import db
-from app.models import Appointment, AppointmentStatus, Pet, Visit
+from app.models import Appointment, AppointmentStatus, Pet
+from app.visits.services import visit_listing_options
 
 UNIQUE_NAME_INDEX = "uq_pets_owner_id_name_lower"
 # What is still to come; the rest (completed, cancelled, no-show, or past) is history.
@@ -86,7 +87,7 @@ def pet_with_owner(owner_id, pet_id):
 
 def pet_page(owner_id, pet_id):
     """The pet of that owner with its owner, type, every appointment (vet, type) and visits
-    (vet), in three statements whatever their numbers; or None."""
+    (vet, addenda and their authors), in a fixed number of statements; or None."""
     return db.session.scalar(
         sa.select(Pet)
         .options(
@@ -95,7 +96,7 @@ def pet_page(owner_id, pet_id):
             selectinload(Pet.appointments).options(
                 joinedload(Appointment.vet), joinedload(Appointment.type)
             ),
-            selectinload(Pet.visits).joinedload(Visit.vet),
+            selectinload(Pet.visits).options(*visit_listing_options()),
         )
         .where(Pet.id == pet_id, Pet.owner_id == owner_id)
     )
