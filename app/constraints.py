@@ -74,6 +74,10 @@ FOREIGN_KEYS = {
     "fk_appointment_types_specialty_id_specialties",
     "fk_vet_rota_vet_id_vets",
     "fk_vet_absences_vet_id_vets",
+    "fk_pet_weights_pet_id_pets",
+    "fk_pet_weights_visit_id_visits",
+    "fk_pet_weights_appointment_id_appointments",
+    "fk_pet_weights_recorded_by_id_users",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -41,6 +41,7 @@ ACCESS = {
     "appointments.transition": ALL,
     "appointments.complete": CLINICAL,
     "visits.new": CLINICAL,
+    "weights.index": ALL,
     "users.index": ADMIN,
     "users.new": ADMIN,
     "users.edit": ADMIN,

@@ -9,6 +9,7 @@ from app.models.staff_session import StaffSession
 from app.models.user import Role, User
 from app.models.vet import Specialty, Vet, vet_specialties
 from app.models.visit import Visit
+from app.models.weight import PetWeight
 from app.models.working_time import Absence, ClinicClosure, OpeningHours, RotaDay
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Owner",
     "Pet",
     "PetType",
+    "PetWeight",
     "Role",
     "Specialty",
     "StaffSession",

@@ -7,6 +7,7 @@ from app.forms import PageForm
 from app.models import Visit
 from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
+from app.weights.forms import KilogramsField
 
 
 class VisitForm(PageForm):
@@ -19,6 +20,7 @@ class VisitForm(PageForm):
         validators=[DataRequired(), Length(max=max_length(Visit.description)), printable],
     )
     vet_id = SelectField("Vet (optional)", coerce=int, validators=[Optional()])
+    kilograms = KilogramsField()
     submit = SubmitField("Add visit")
 
     def __init__(self, *args, **kwargs):

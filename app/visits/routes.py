@@ -11,6 +11,7 @@ from app.models import Visit
 from app.pets.services import pet_with_owner
 from app.visits.forms import VisitForm
 from app.visits.services import VisitRefused, record_visit
+from app.weights.services import record_weight
 
 bp = Blueprint("visits", __name__, url_prefix="/owners/<int:owner_id>/pets/<int:pet_id>/visits")
 
@@ -23,7 +24,10 @@ def new(owner_id, pet_id):
     form = VisitForm()
     if form.validate_on_submit():
         try:
-            record_visit(pet.id, form.date.data, form.description.data, form.vet_id.data or None)
+            visit = record_visit(pet.id, form.date.data, form.description.data,
+                                 form.vet_id.data or None)
+            if form.kilograms.data is not None:
+                record_weight(pet.id, form.kilograms.data, visit.date, visit_id=visit.id)
         except VisitRefused as refusal:
             form.date.errors.append(str(refusal))
         else:
