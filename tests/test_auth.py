@@ -35,6 +35,7 @@ ACCESS = {
     "vets.edit": ADMIN,
     "vets.delete": ADMIN,
     "appointments.book": ALL,
+    "free_slots.find": ALL,
     "appointments.day": ALL,
     "appointments.detail": ALL,
     "appointments.edit": ALL,

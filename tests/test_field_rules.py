@@ -49,6 +49,7 @@ COLUMNS = {
     "VetForm.first_name": [Vet.first_name],
     "VetForm.last_name": [Vet.last_name],
     "AppointmentForm.reason": [Appointment.reason],
+    "FreeSlotSearch.reason": [Appointment.reason],  # carried into the booking it makes
     "CompleteForm.description": [Visit.description],
     "VisitForm.description": [Visit.description],
     "SignInForm.username": [User.username],
