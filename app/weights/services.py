@@ -63,6 +63,11 @@ class WeightEntry:
         """Whether the change from the previous weight is more than 10 %."""
         return self.change is not None and self.change.flagged
 
+    @property
+    def change_percent(self):
+        """The signed percent since the previous weight ("+12.5"), or None for the first."""
+        return None if self.change is None else f"{self.change.percent:+.1f}"
+
 
 def weight_entries(weights):
     """Entries for weights in date order (recorded_on, then id), each with its change."""
