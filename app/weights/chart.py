@@ -47,8 +47,11 @@ def value_ticks(values):
     step = max(_nice_step(span), Decimal("0.01"))  # no finer than the weights themselves
     low = (lightest / step).to_integral_value(ROUND_FLOOR) * step
     high = (heaviest / step).to_integral_value(ROUND_CEILING) * step
-    if low == high:
-        low, high = max(low - step, Decimal(0)), high + step
+    # Room around the line: no point sits on the axis, and the top one's label fits.
+    if low == lightest:
+        low = max(low - step, Decimal(0))
+    if high == heaviest:
+        high += step
     count = int((high - low) / step)
     return low, high, [low + step * i for i in range(count + 1)]
 
@@ -168,7 +171,14 @@ def _point(parent, entry, x, y, labelled):
         text = f"{weight.kilograms}"
         if entry.flagged:
             text += f" ({entry.change.label})"
-        _text(group, x, y - 11, text, size=11, fill=FLAG if entry.flagged else INK)
+        # Near either end the label leans inwards, so it is not cut off at the edge.
+        anchor, shift = "middle", 0
+        if x > RIGHT - 48:
+            anchor, shift = "end", 6
+        elif x < LEFT + 24:
+            anchor, shift = "start", -6
+        _text(group, x + shift, y - 11, text, size=11, anchor=anchor,
+              fill=FLAG if entry.flagged else INK)
 
 
 def _diamond(x, y, r):

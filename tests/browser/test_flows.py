@@ -225,6 +225,37 @@ def test_checking_in_then_completing_with_notes_and_a_follow_up(staff_page):
     expect(card).to_contain_text("Follow-up: annual check-up")
 
 
+def test_checking_in_with_a_weight_and_seeing_it_flagged_on_the_chart(staff_page):
+    today = clinic_today()
+    page = staff_page("reception")
+    page.goto("/appointments")
+    stevens = page.locator("section").filter(has=page.get_by_role("heading", name="Henry Stevens"))
+    stevens.locator("tbody tr").filter(has_text="Mulligan").get_by_role(
+        "link", name="11:00–11:30").click()
+    page.get_by_label("Weight (kg, optional)").fill("31,5")  # a decimal comma is read as a point
+    page.get_by_role("button", name="Check in with weight").click()
+    expect(page.get_by_text("Mulligan's appointment checked in.")).to_be_visible()
+    expect(page.locator("#status")).to_have_text("Checked in")
+
+    page.get_by_role("link", name=re.compile("Escobito")).click()
+    pet_card(page, "Mulligan").get_by_role("link", name="Weights").click()
+    page.get_by_label("Weight (kg)", exact=True).fill("36")
+    page.get_by_label("Weighed on").fill(today.isoformat())
+    page.get_by_role("button", name="Record weight").click()
+    expect(page.get_by_text("Mulligan weighed 36.00 kg")).to_be_visible()
+
+    chart = page.get_by_role("img", name="Weight of Mulligan")
+    expect(chart).to_be_visible()
+    expect(chart).to_contain_text("36.00 (+14.3 %)")
+    rows = page.locator("table[id$='-table'] tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Flagged")
+    expect(rows.first).to_contain_text("+14.3 % since")
+    expect(rows.nth(1)).to_contain_text("31.50")
+    expect(rows.nth(1)).to_contain_text("Check-in")
+    screenshot(page, "flow-weights-desktop")
+
+
 def test_each_status_button_of_a_day_sheet_row_posts_its_own_action(staff_page):
     # One form per row: the first button posts to the form's action, the others to their
     # formaction; a wrong one would check in, or cancel, the wrong way.

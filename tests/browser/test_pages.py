@@ -32,6 +32,7 @@ PAGES = [
     ("pet-edit", "/owners/{owner}/pets/{pet}/edit", "Edit pet"),
     ("appointment-book", "/owners/{owner}/pets/{pet}/appointments/new", "Book an appointment"),
     ("visit-new", "/owners/{owner}/pets/{pet}/visits/new", "New visit"),
+    ("pet-weights", "/owners/{owner}/pets/{pet}/weights", "Weights of Leo"),
     ("day-sheet", "/appointments", None),  # headed by the date,
     ("appointment", "/appointments/{appointment}", "Appointment: Leo"),
     ("appointment-edit", "/appointments/{appointment}/edit", "Change appointment"),
