@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from app.models import AppointmentStatus, Pet, PetWeight, Visit
+from app.models import Pet, PetWeight, Visit
 from app.weights.kilograms import KilogramsRefused, parse_kilograms, weight_change
 from app.weights.services import load_weight_history, weight_entries
 from tests import factories as f
@@ -361,7 +361,7 @@ def test_the_chart_of_a_long_history_labels_the_latest_and_the_flagged(dbs, app,
 
 def test_the_pet_page_partial_loader_reads_the_weights_in_one_statement(dbs, leo, statements):
     counts = []
-    for days in (range(0, 1), range(1, 20)):
+    for days in (range(1), range(1, 20)):
         add_weights(dbs, leo["pet"], *[(date(2024, 1, 1) + timedelta(days=i), "4.00")
                                        for i in days])
         with dbs() as session:
@@ -375,7 +375,7 @@ def test_the_pet_page_partial_loader_reads_the_weights_in_one_statement(dbs, leo
 
 def test_the_weights_page_statements_do_not_grow_with_the_weights(client, dbs, leo, statements):
     counts = []
-    for days in (range(0, 2), range(2, 40)):
+    for days in (range(2), range(2, 40)):
         add_weights(dbs, leo["pet"], *[(date(2024, 1, 1) + timedelta(days=i), "4.00")
                                        for i in days])
         statements.reset()

@@ -41,7 +41,7 @@ def test_every_possible_weight_survives_sqlites_real_storage():
     # double as it is, and the type reads it back as "%.2f" % the double. All 999,999 weights:
     for hundredths in range(1, 1_000_000):
         value = Decimal(hundredths).scaleb(-2)
-        assert Decimal("%.2f" % float(value)) == value, value
+        assert Decimal("%.2f" % float(value)) == value, value  # noqa: UP031 (as SQLAlchemy does)
 
 
 def test_weights_read_back_exactly_what_was_written(dbs, pet_id):

@@ -6,9 +6,7 @@ from flask_cors import CORS
 from flask_smorest import Api
 
 # Importing the resource modules attaches their routes to the blueprint.
-from app.api import (  # noqa: F401
-    appointments, owners, pets, reference, users, vets, visits, weights,
-)
+from app.api import appointments, owners, pets, reference, users, vets, visits, weights  # noqa: F401
 from app.api import errors
 from app.api.auth import CookielessApi, api_user
 from app.api.blueprint import bp

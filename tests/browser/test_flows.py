@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from app.models import Appointment, Pet, Vet
-
 from tests.browser.conftest import clinic_today, screenshot
 
 pytestmark = pytest.mark.slow
