@@ -73,6 +73,7 @@ def register_blueprints(app):
     from app.users.routes import bp as users_bp
     from app.vets.routes import bp as vets_bp
     from app.visits.routes import bp as visits_bp
+    from app.weights.routes import bp as weights_bp
     from app.working_time.routes import bp as working_time_bp
 
     routing.register(app)
@@ -85,6 +86,7 @@ def register_blueprints(app):
         appointments_bp,
         free_slots_bp,
         visits_bp,
+        weights_bp,
         users_bp,
         reference_bp,
         calendar_feed_bp,

@@ -85,6 +85,10 @@ FOREIGN_KEYS = {
     "fk_visits_author_id_users",
     "fk_visit_addenda_visit_id_visits",
     "fk_visit_addenda_author_id_users",
+    "fk_pet_weights_pet_id_pets",
+    "fk_pet_weights_visit_id_visits",
+    "fk_pet_weights_appointment_id_appointments",
+    "fk_pet_weights_recorded_by_id_users",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

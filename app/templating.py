@@ -22,6 +22,7 @@ PET_ACTIONS = [
     ("appointments.book", "Book appointment", "appointments.book"),
     ("free_slots.find", "Find free slots", "appointments.book"),
     ("visits.new", "Add visit", "visits.record"),
+    ("weights.index", "Weights", "owners.view"),
 ]
 
 

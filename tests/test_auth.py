@@ -46,6 +46,7 @@ ACCESS = {
     "visits.detail": ALL,
     "visits.add": CLINICAL,
     "visits.edit": CLINICAL,
+    "weights.index": ALL,
     "users.index": ADMIN,
     "users.new": ADMIN,
     "users.edit": ADMIN,

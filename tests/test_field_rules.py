@@ -94,6 +94,7 @@ NOT_STORED = {
     "StatusChangeSchema.status": "one of a few status names (OneOf)",
     "AppointmentSchema.status": "answered, never read (its OneOf documents the statuses)",
     "NameForm.kind": "which list the name is added to (AnyOf)",
+    "WeightFieldsSchema.kilograms": "read as a Decimal (app.weights.kilograms), stored as NUMERIC",
     # The version an edit form was loaded at (app.concurrency): a number, checked, not typed.
     "AppointmentForm.version": "compared with the row's version by the UPDATE",
     "OwnerForm.version": "compared with the row's version by the UPDATE",

@@ -6,8 +6,18 @@ from flask_cors import CORS
 from flask_smorest import Api
 
 # Importing the resource modules attaches their routes to the blueprint.
-from app.api import addenda, appointments, owners, pets, reference, users, vets, visits  # noqa: F401
-from app.api import errors
+from app.api import (  # noqa: F401
+    addenda,
+    appointments,
+    errors,
+    owners,
+    pets,
+    reference,
+    users,
+    vets,
+    visits,
+    weights,
+)
 from app.api.auth import CookielessApi, api_user
 from app.api.blueprint import bp
 from app.api.docs import docs_bp

@@ -30,6 +30,7 @@ from app.reference.appointment_types import appointment_type_or_none, list_appoi
 from app.routing import MAX_ID
 from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
+from app.weights.forms import KilogramsField
 
 
 class WholeNumberRange(NumberRange):
@@ -148,6 +149,7 @@ class CompleteForm(PageForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Visit.description)), printable],
     )
+    kilograms = KilogramsField()
     follow_up = BooleanField("Book a follow-up")
     follow_up_vet_id = SelectField("Follow-up vet", coerce=int, validators=[Optional()])
     follow_up_date = DateField("Follow-up date", validators=[Optional()])

@@ -29,6 +29,8 @@ from app.extensions import db
 from app.models import Appointment, AppointmentStatus
 from app.pagination import page_number
 from app.pets.services import pet_with_owner
+from app.weights.forms import CheckInForm
+from app.weights.services import WeightRefused, record_weight
 
 bp = Blueprint("appointments", __name__)
 
@@ -133,11 +135,21 @@ def day():
 @permission_required("appointments.view")
 def detail(appointment_id):
     """One appointment, with what can be done to it and the follow-up chain both ways."""
-    appointment = db.get_or_404(Appointment, appointment_id, options=appointment_page_options())
+    return detail_page(page_appointment_or_404(appointment_id), CheckInForm())
+
+
+def page_appointment_or_404(appointment_id):
+    """The appointment loaded for its page: pet, owner, vet, type and the follow-up chain."""
+    # Fresh: a POST that re-shows the page has the appointment loaded without the chain.
+    return db.get_or_404(Appointment, appointment_id, options=appointment_page_options(),
+                         populate_existing=True)
+
+
+def detail_page(appointment, check_in_form):
+    """The appointment's page, with the check-in-with-weight form as given."""
     trail = trail_for(("appointment", [appointment.id])) if can("audit.view") else None
-    return render_template(
-        "appointments/detail.html", appointment=appointment, actions=ACTIONS, trail=trail
-    )
+    return render_template("appointments/detail.html", appointment=appointment, actions=ACTIONS,
+                           trail=trail, check_in_form=check_in_form)
 
 
 @bp.route("/appointments/<int:appointment_id>/edit", methods=["GET", "POST"])
@@ -181,10 +193,21 @@ def transition(appointment_id, action):
     """Check in, cancel or mark a no-show, if the appointment's status allows it."""
     appointment = appointment_or_404(appointment_id)
     status, done = ACTIONS[action]
+    # A check-in may bring the weight taken at the desk; a bad one checks nothing in.
+    check_in = CheckInForm() if action == "check-in" else None
+    if check_in is not None and not check_in.validate():
+        return detail_page(page_appointment_or_404(appointment_id), check_in)
     try:
         change_status(appointment, status)
+        if check_in is not None and check_in.kilograms.data is not None:
+            record_weight(appointment.pet_id, check_in.kilograms.data,
+                          appointment.starts_at.date(), appointment_id=appointment.id)
     except IllegalTransition as refusal:
         flash(str(refusal), "danger")
+    except WeightRefused as refusal:
+        db.session.rollback()
+        check_in.kilograms.errors.append(str(refusal))
+        return detail_page(page_appointment_or_404(appointment_id), check_in)
     else:
         db.session.commit()
         flash(f"{appointment.pet.name}'s appointment {done}.", "success")
@@ -221,7 +244,11 @@ def complete(appointment_id):
                     "duration": form.follow_up_minutes.data,
                 }
         try:
-            _, booked, refused = complete_appointment(appointment, form.description.data, follow_up)
+            visit, booked, refused = complete_appointment(appointment, form.description.data,
+                                                          follow_up)
+            if form.kilograms.data is not None:
+                record_weight(appointment.pet_id, form.kilograms.data, visit.date,
+                              visit_id=visit.id, appointment_id=appointment.id)
         except IllegalTransition as refusal:  # completed (or changed) by another desk meanwhile
             flash(str(refusal), "danger")
             return redirect(url_for("appointments.detail", appointment_id=appointment.id))

@@ -10,6 +10,7 @@ from app.models.staff_session import StaffSession
 from app.models.user import Role, User
 from app.models.vet import Specialty, Vet, vet_specialties
 from app.models.visit import Visit, VisitAddendum
+from app.models.weight import PetWeight
 from app.models.working_time import Absence, ClinicClosure, OpeningHours, RotaDay
 
 __all__ = [
@@ -17,15 +18,16 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "AppointmentType",
-    "ClinicClosure",
-    "OpeningHours",
-    "RotaDay",
     "AuditEntry",
     "CalendarFeed",
+    "ClinicClosure",
+    "OpeningHours",
     "Owner",
     "Pet",
     "PetType",
+    "PetWeight",
     "Role",
+    "RotaDay",
     "Specialty",
     "StaffSession",
     "User",

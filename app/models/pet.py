@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from app.models.appointment import Appointment
     from app.models.owner import Owner
     from app.models.visit import Visit
+    from app.models.weight import PetWeight
 
 
 class PetType(Base):
@@ -55,6 +56,9 @@ class Pet(Versioned, Timestamps, Base):
         "pet", order_by="Appointment.starts_at"
     )
     visits: Mapped[list[Visit]] = owned_collection("pet", order_by="Visit.date.desc()")
+    weights: Mapped[list[PetWeight]] = owned_collection(
+        "pet", order_by="[PetWeight.recorded_on, PetWeight.id]"
+    )
 
     __table_args__ = (
         sa.Index(

@@ -18,6 +18,7 @@ from app.pets.services import (
     upcoming_and_history,
     update_pet,
 )
+from app.weights.services import load_weight_history
 
 bp = Blueprint("pets", __name__, url_prefix="/owners/<int:owner_id>/pets")
 
@@ -46,7 +47,8 @@ def detail(owner_id, pet_id):
     today = clinic_today()
     upcoming, history = upcoming_and_history(pet.appointments, today)
     return render_template("pets/detail.html", pet=pet, owner=pet.owner, today=today,
-                           upcoming=upcoming, history=history)
+                           upcoming=upcoming, history=history,
+                           weight_history=load_weight_history(pet))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from app.forms import PageForm
 from app.models import Visit, VisitAddendum
 from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
+from app.weights.forms import KilogramsField
 
 
 class VisitForm(PageForm):
@@ -20,6 +21,7 @@ class VisitForm(PageForm):
         validators=[DataRequired(), Length(max=max_length(Visit.description)), printable],
     )
     vet_id = SelectField("Vet (optional)", coerce=int, validators=[Optional()])
+    kilograms = KilogramsField()
     submit = SubmitField("Add visit")
 
     def __init__(self, *args, **kwargs):

@@ -25,6 +25,7 @@ from app.visits.services import (
     update_visit,
     visit_listing_options,
 )
+from app.weights.services import record_weight
 
 bp = Blueprint("visits", __name__, url_prefix="/owners/<int:owner_id>/pets/<int:pet_id>/visits")
 bp.add_app_template_global(may_correct)  # the Edit links, wherever visits are listed
@@ -45,7 +46,10 @@ def new(owner_id, pet_id):
     form = VisitForm()
     if form.validate_on_submit():
         try:
-            record_visit(pet.id, form.date.data, form.description.data, form.vet_id.data or None)
+            visit = record_visit(pet.id, form.date.data, form.description.data,
+                                 form.vet_id.data or None)
+            if form.kilograms.data is not None:
+                record_weight(pet.id, form.kilograms.data, visit.date, visit_id=visit.id)
         except VisitRefused as refusal:
             form.date.errors.append(str(refusal))
         else:

@@ -35,6 +35,7 @@ PAGES = [
     ("visit-new", "/owners/{owner}/pets/{pet}/visits/new", "New visit"),
     ("visit", "/owners/{owner}/pets/{pet}/visits/{visit}", "Visit of Leo"),
     ("visit-edit", "/owners/{owner}/pets/{pet}/visits/{visit}/edit", "Correct a visit"),
+    ("pet-weights", "/owners/{owner}/pets/{pet}/weights", "Weights of Leo"),
     ("day-sheet", "/appointments", None),  # headed by the date,
     ("appointment", "/appointments/{appointment}", "Appointment: Leo"),
     ("appointment-edit", "/appointments/{appointment}/edit", "Change appointment"),
