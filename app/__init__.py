@@ -68,6 +68,7 @@ def register_blueprints(app):
     from app.owners.routes import bp as owners_bp
     from app.pets.routes import bp as pets_bp
     from app.reference.routes import bp as reference_bp
+    from app.schedule.routes import bp as schedule_bp
     from app.users.routes import bp as users_bp
     from app.vets.routes import bp as vets_bp
     from app.visits.routes import bp as visits_bp
@@ -80,6 +81,7 @@ def register_blueprints(app):
         pets_bp,
         vets_bp,
         appointments_bp,
+        schedule_bp,
         visits_bp,
         users_bp,
         reference_bp,

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from app.appointments.forms import AppointmentForm, CompleteForm
+from app.appointments.prefill import prefill_booking_form
 from app.appointments.schedule import appointment_options, day_sheet, day_sheet_vets, has_day_sheet
 from app.appointments.services import (
     BookingRefused,
@@ -77,6 +78,7 @@ def book(owner_id, pet_id):
             return redirect(url_for("owners.detail", owner_id=owner_id))
     if request.method == "GET":
         form.date.data = clinic_today() + timedelta(days=1)
+        prefill_booking_form(form, request.args)  # a free slot of the schedule, if one was chosen
     return render_template("appointments/book.html", form=form, pet=pet)
 
 
