@@ -13,9 +13,11 @@ from app.models import (
     ClinicClosure,
     OpeningHours,
     RotaDay,
+    Vet,
 )
 from tests import factories as f
 from tests.grid_reader import read_grid
+from tests.staff import PASSWORD, ensure_staff
 
 
 def a_wednesday(today):
@@ -262,3 +264,155 @@ def test_whose_pet_with_nonsense_is_still_a_page(client):
     response = client.get("/appointments/new?vet_id=x&date=y&start_time=z&lastName=%00")
     assert response.status_code == 400 and "Whose pet?" in response.get_data(as_text=True)
     assert client.get("/appointments/new?vet_id=999999").status_code == 200
+
+
+# --- the week view ----------------------------------------------------------------------------
+
+
+def test_a_vets_week_has_seven_day_columns_with_weekday_and_date(client, clinic):
+    grid = grid_of(client, view="week", vet=clinic["carter"], date=clinic["day"].isoformat())
+    monday = clinic["day"] - timedelta(days=2)
+    assert grid.columns == [
+        f"{day:%A} {day:%d %b %Y}" for day in (monday + timedelta(days=n) for n in range(7))
+    ]
+    assert "slot-block" in grid.cell("10:00", "Wednesday").classes
+    assert "limping" in grid.cell("10:15", "Wednesday").text
+    assert "slot-free" in grid.cell("10:00", "Tuesday").classes
+    assert ["focus" in cell.classes for cell in grid.header_cells] == [
+        False, False, True, False, False, False, False]
+
+
+def test_a_week_with_a_rota_shades_the_days_off(client, clinic):
+    grid = grid_of(client, view="week", vet=clinic["stevens"], date=clinic["day"].isoformat())
+    off = grid.cell("10:00", "Wednesday")
+    assert off.text.startswith("Not working") and off.rowspan == 40
+    working_day = (clinic["day"].weekday() + 1) % 7
+    assert "slot-free" in grid.cell("10:00", grid.columns[working_day].split()[0]).classes
+
+
+def test_this_weeks_view_marks_today(client, clinic, today):
+    response = client.get(f"/schedule?view=week&vet={clinic['carter']}")
+    page = response.get_data(as_text=True)
+    grid = read_grid(page)
+    (marked,) = [cell for cell in grid.header_cells if "today" in cell.classes]
+    assert marked.text == f"{today:%A} {today:%d %b %Y} Today"
+    assert page.count('aria-current="date"') == 1
+    other_week = grid_of(client, view="week", vet=clinic["carter"],
+                         date=(today + timedelta(days=7)).isoformat())
+    assert not [cell for cell in other_week.header_cells if "today" in cell.classes]
+
+
+def test_the_week_moves_by_weeks_and_the_day_by_days(client, clinic):
+    day = clinic["day"]
+    week = client.get(f"/schedule?view=week&vet={clinic['carter']}&date={day.isoformat()}")
+    text = week.get_data(as_text=True)
+    for moved in (day - timedelta(days=7), day + timedelta(days=7)):
+        assert f"/schedule?date={moved.isoformat()}&amp;view=week&amp;vet={clinic['carter']}" in text
+    text = client.get(f"/schedule?date={day.isoformat()}").get_data(as_text=True)
+    for moved in (day - timedelta(days=1), day + timedelta(days=1)):
+        assert f'href="/schedule?date={moved.isoformat()}"' in text
+    assert '<input class="form-control form-control-sm" type="date" id="pick-date" name="date"' in text
+    assert f'href="/appointments?date={day.isoformat()}">Day sheet' in text
+
+
+def test_a_phone_sees_the_chosen_vets_column_and_a_chooser(client, clinic):
+    page = client.get(f"/schedule?date={clinic['day'].isoformat()}&vet={clinic['leary']}")
+    text = page.get_data(as_text=True)
+    grid = read_grid(text)
+    focused = [name for name, cell in zip(grid.columns, grid.header_cells, strict=True)
+               if "focus" in cell.classes]
+    assert focused == ["Helen Leary"]
+    # Every cell of the other columns is hidden on a phone (static CSS: .schedule-grid .other).
+    for (clock, index), cell in grid.at.items():
+        assert ("other" in cell.classes) == (grid.columns[index] != "Helen Leary"), clock
+    chooser = text.split('class="schedule-chooser')[1].split("</nav>")[0]
+    assert f"vet={clinic['carter']}" in chooser and 'aria-current="page"' in chooser
+
+
+# --- landing page, navigation, the day sheet ----------------------------------------------------
+
+
+def test_a_vet_signs_in_to_their_own_week_and_home_sends_them_there(app, sign_in, connection):
+    ensure_staff(app)
+    client = app.test_client()
+    response = client.post("/login", data={"username": "vet", "password": PASSWORD})
+    location = response.headers["Location"]
+    assert re.fullmatch(r"/schedule\?view=week&vet=\d+", location)
+    assert client.get("/").headers["Location"] == location
+    page = client.get(location).get_data(as_text=True)
+    assert "Sam Staffmember: week of" in page
+    reception = sign_in("reception")
+    home = reception.get("/")
+    assert home.status_code == 200 and "Welcome" in home.get_data(as_text=True)
+    assert 'href="/schedule">Schedule</a>' in home.get_data(as_text=True)
+
+
+def test_the_day_sheet_links_to_the_grid(client, clinic):
+    page = client.get(f"/appointments?date={clinic['day'].isoformat()}").get_data(as_text=True)
+    assert f'href="/schedule?date={clinic["day"].isoformat()}"' in page
+
+
+# --- bad query strings --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("date=garbage", 404),
+    ("date=2024-02-30", 404),
+    ("date=9999-12-31", 404),
+    ("date=0001-01-01", 404),
+    ("view=nonsense", 400),
+    ("cancelled=maybe", 400),
+    ("vet=999999", 404),
+    ("vet=abc", 404),
+    ("vet=99999999999999999999", 404),
+    ("view=week&vet=999999", 404),
+    ("view=week", 400),  # an administrator without a vet of their own: whose week?
+    ("pet=999999", 404),
+    ("pet=-1", 404),
+])
+def test_a_bad_query_is_a_4xx_page_not_a_500(client, query, status):
+    response = client.get(f"/schedule?{query}")
+    assert response.status_code == status
+    assert "<h1" in response.get_data(as_text=True)
+
+
+# --- statements -------------------------------------------------------------------------------
+
+
+def count_statements(client, statements, url):
+    """The statements of one GET (asserting a 200)."""
+    statements.reset()
+    assert client.get(url).status_code == 200
+    return statements.count
+
+
+def test_the_schedule_sends_the_same_statements_for_few_or_many_vets_and_appointments(
+    client, dbs, clinic, statements
+):
+    day = clinic["day"].isoformat()
+    urls = [f"/schedule?date={day}", f"/schedule?date={day}&cancelled=show&pet={clinic['leo']}",
+            f"/schedule?view=week&vet={clinic['carter']}&date={day}",
+            f"/appointments/new?vet_id={clinic['carter']}&date={day}&lastName=f"]
+    few = [count_statements(client, statements, url) for url in urls]
+    with dbs() as session:
+        owner = f.owner(session, "Fuller", "Fay")
+        pets = [f.pet(session, owner, f"Pet {n}") for n in range(6)]
+        for n in range(6):
+            vet = f.vet(session, f"Extra {n}", "Vet")
+            session.add(RotaDay(vet_id=vet.id, weekday=clinic["day"].weekday(), starts=time(8),
+                                ends=time(18), break_starts=time(12), break_ends=time(13)))
+            session.add(Absence(vet_id=vet.id, reason="course",
+                                starts_at=datetime.combine(clinic["day"], time(16)),
+                                ends_at=datetime.combine(clinic["day"], time(17))))
+            for hour in range(8, 12):
+                f.appointment(session, pets[n], vet, datetime.combine(clinic["day"], time(hour)),
+                              30, "busy")
+        carter = session.get(Vet, clinic["carter"])
+        for n, hour in enumerate(range(13, 17)):  # Carter's week fills up too
+            f.appointment(session, pets[n], carter,
+                          datetime.combine(clinic["day"] + timedelta(days=1), time(hour)), 30, "more")
+        session.commit()
+    many = [count_statements(client, statements, url) for url in urls]
+    assert many == few
+    # The signed-in user; vets; clinic hours, closures, rotas, absences; appointments.
+    assert few[0] <= 7
