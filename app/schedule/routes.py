@@ -117,6 +117,7 @@ def grid():
         slot_link=SlotLinks(pet),
         step=args.step(),
         swatch=swatch,
+        day_label={day: f"{day:%d %b %Y}" for day in args.days()},
     )
 
 
