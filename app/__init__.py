@@ -70,6 +70,7 @@ def register_blueprints(app):
     from app.owners.routes import bp as owners_bp
     from app.pets.routes import bp as pets_bp
     from app.reference.routes import bp as reference_bp
+    from app.schedule.routes import bp as schedule_bp
     from app.users.routes import bp as users_bp
     from app.vets.routes import bp as vets_bp
     from app.visits.routes import bp as visits_bp
@@ -85,6 +86,7 @@ def register_blueprints(app):
         vets_bp,
         appointments_bp,
         free_slots_bp,
+        schedule_bp,
         visits_bp,
         weights_bp,
         users_bp,

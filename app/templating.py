@@ -12,6 +12,7 @@ NAV_LINKS = [
     ("main.index", "Home", None),
     ("owners.find", "Find owners", "owners.view"),
     ("vets.index", "Veterinarians", "vets.view"),
+    ("schedule.grid", "Schedule", "appointments.view"),
     ("appointments.day", "Day sheet", "appointments.view"),
     ("users.index", "Staff accounts", "users.manage"),
     ("reference.index", "Reference data", "reference.manage"),

@@ -26,7 +26,7 @@ from run import split_choices
 from workload import choose_workload, page_paths
 
 USERNAME = "bench-inprocess"
-PAGES = ["search", "details", "vets", "day", "pet-edit"]
+PAGES = ["search", "details", "vets", "day", "schedule", "pet-edit"]
 
 
 def parse_args(argv=None):
@@ -44,9 +44,10 @@ def parse_args(argv=None):
 @contextlib.contextmanager
 def signed_in_client(app):
     """A test client signed in through the form as USERNAME, a receptionist deactivated after."""
-    from app.auth.services import create_user, deactivate_user, find_user, set_password
+    from app.auth.services import create_user, find_user, set_password
     from app.extensions import db
     from app.models import Role
+    from app.users.services import deactivate_account
 
     password = secrets.token_urlsafe(24)
     with app.app_context():
@@ -69,7 +70,7 @@ def signed_in_client(app):
         yield client
     finally:
         with app.app_context():
-            deactivate_user(find_user(USERNAME))
+            deactivate_account(find_user(USERNAME))
             db.session.commit()
 
 

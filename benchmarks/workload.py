@@ -17,6 +17,7 @@ PAGES = {
     "details": "owner details, /owners/<id>",
     "vets": "vets list, /vets",
     "day": "day sheet, /appointments?date=<busy day>",
+    "schedule": "schedule grid, /schedule?date=<busy day>",
     "pet-edit": "pet edit form, /owners/<id>/pets/<id>/edit",
     "book": "book appointment, POST .../appointments/new",
     "mixed": "mixed front desk",
@@ -97,6 +98,7 @@ def page_paths(workload):
         "details": [f"/owners/{owner}" for owner in workload.owners],
         "vets": ["/vets"],
         "day": [f"/appointments?date={workload.busy_day}"],
+        "schedule": [f"/schedule?date={workload.busy_day}"],
         "pet-edit": [f"/owners/{owner}/pets/{pet}/edit" for owner, pet in workload.pets_of_owners],
     }
 

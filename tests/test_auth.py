@@ -42,6 +42,8 @@ ACCESS = {
     "appointments.edit": ALL,
     "appointments.transition": ALL,
     "appointments.complete": CLINICAL,
+    "schedule.grid": ALL,
+    "schedule.whose_pet": ALL,
     "visits.new": CLINICAL,
     "visits.detail": ALL,
     "visits.add": CLINICAL,
@@ -171,7 +173,7 @@ def test_the_ui_offers_only_what_the_role_may_do(sign_in, records):
 def test_a_vet_lands_on_their_own_schedule(app, anonymous, records):
     ensure_staff(app)
     response = anonymous.post("/login", data={"username": "vet", "password": PASSWORD})
-    assert response.headers["Location"].startswith("/vets/")
+    assert response.headers["Location"].startswith("/schedule?view=week&vet=")
 
 
 # --- signing in -----------------------------------------------------------------------------

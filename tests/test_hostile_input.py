@@ -324,7 +324,7 @@ PAGES = (
     "/owners/{owner}/pets/{pet}/visits/new", "/vets", "/vets/new", "/vets/{vet}",
     "/vets/{vet}/edit", "/appointments", "/appointments/{appointment}",
     "/appointments/{appointment}/edit", "/appointments/{appointment}/complete", "/users",
-    "/users/new", "/users/{user}/edit", "/reference",
+    "/users/new", "/users/{user}/edit", "/reference", "/schedule", "/appointments/new",
 )
 
 
@@ -339,10 +339,17 @@ PAGES = (
         week=st.one_of(known("tomorrow"), some_dates),
         date=st.one_of(known("tomorrow"), some_dates),
         next=st.sampled_from(["/owners/find", "//evil.example", "https://evil.example", "/\\x"]),
+        view=st.sampled_from(["day", "week", "month", ""]),
+        vet=st.one_of(known("vet"), known("retired_vet"), st.sampled_from(["0", "x", "2147483648"])),
+        pet=st.one_of(known("pet"), st.sampled_from(["", "-1", "999999"])),
+        cancelled=st.sampled_from(["hide", "show", "all"]),
+        start_time=st.sampled_from(["10:00", "25:00", "x"]),
     ),
 )
 @example(page="/appointments", ids={}, query={"date": "9999-12-31"})
 @example(page="/appointments", ids={}, query={"date": "0001-01-01"})
+@example(page="/schedule", ids={}, query={"date": "9999-12-31", "view": "week"})
+@example(page="/schedule", ids={}, query={"date": "0001-01-01"})
 @example(page="/vets/{vet}", ids={"vet": Known("vet")}, query={"week": "9999-12-31"})
 @example(page="/vets/{vet}", ids={"vet": Known("vet")}, query={"week": "0001-01-01"})
 @example(page="/owners/{owner}", ids={"owner": 2**64}, query={})

@@ -1,6 +1,5 @@
 """Appointment and visit forms."""
 
-from datetime import date, time
 
 from wtforms import (
     BooleanField,
@@ -26,7 +25,7 @@ from app.concurrency import VersionField
 from app.forms import PageForm
 from app.models import Appointment, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
-from app.reference.appointment_types import appointment_type_or_none, list_appointment_types
+from app.reference.appointment_types import list_appointment_types
 from app.routing import MAX_ID
 from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
@@ -108,37 +107,6 @@ class AppointmentForm(PageForm):
         super().__init__(*args, **kwargs)
         self.vet_id.choices = lambda: vet_choices(include_id=current_vet_id)
         self.type_id.choices = appointment_type_choices
-
-
-def _parsed(args, name, parse):
-    """``parse(args[name])``, or None when absent or not what ``parse`` reads."""
-    try:
-        return parse(args[name]) if args.get(name) else None
-    except ValueError:
-        return None
-
-
-def prefill_booking(form, args):
-    """Fill a new booking form from the query string: ?type_id=&vet_id=&date=&start_time=
-    &duration_minutes= (a link from the schedule); a value that is not valid is ignored.
-
-    A type also fills its duration, unless the link gives one.
-    """
-    vet_id = _parsed(args, "vet_id", int)
-    if vet_id is not None and 1 <= vet_id <= MAX_ID:
-        form.vet_id.data = vet_id
-    if (day := _parsed(args, "date", date.fromisoformat)) is not None:
-        form.date.data = day
-    if (start := _parsed(args, "start_time", time.fromisoformat)) is not None:
-        form.start_time.data = start.replace(second=0, microsecond=0, tzinfo=None)
-    type_id = _parsed(args, "type_id", int)
-    if type_id is not None and 1 <= type_id <= MAX_ID:
-        kind = appointment_type_or_none(type_id)
-        if kind is not None:
-            form.type_id.data, form.duration_minutes.data = kind.id, kind.duration_minutes
-    minutes = _parsed(args, "duration_minutes", int)
-    if minutes is not None and MIN_DURATION <= minutes <= MAX_DURATION:
-        form.duration_minutes.data = minutes
 
 
 class CompleteForm(PageForm):

@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from app.appointments.forms import AppointmentForm, CompleteForm, prefill_booking
+from app.appointments.forms import AppointmentForm, CompleteForm
+from app.appointments.prefill import prefill_booking_form
 from app.appointments.schedule import (
     appointment_options,
     appointment_page_options,
@@ -87,7 +88,7 @@ def book(owner_id, pet_id):
             return redirect(url_for("owners.detail", owner_id=owner_id))
     if request.method == "GET":
         form.date.data = clinic_today() + timedelta(days=1)
-        prefill_booking(form, request.args)
+        prefill_booking_form(form, request.args)  # a free slot of the schedule, if one was chosen
     return render_template("appointments/book.html", form=form, pet=pet)
 
 

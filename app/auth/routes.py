@@ -8,7 +8,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth.forms import SignInForm
 from app.auth.services import SignInRefused, authenticate, end_session, start_session
 from app.extensions import db
-from app.models import Role
 
 bp = Blueprint("auth", __name__)
 
@@ -35,9 +34,9 @@ def safe_next(target):
 
 
 def landing_page(user):
-    """Where a user starts: a vet sees their own schedule first."""
-    if user.role is Role.VET and user.vet_id is not None:
-        return url_for("vets.detail", vet_id=user.vet_id)
+    """Where a user starts: a vet sees their own week on the schedule first."""
+    if user.vet_id is not None:
+        return url_for("schedule.grid", view="week", vet=user.vet_id)
     return url_for("main.index")
 
 

@@ -1,9 +1,11 @@
 """Home page view."""
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template
+from flask_login import current_user
 
 from app.appointments.schedule import todays_counts
+from app.auth.routes import landing_page
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Owner, Pet, Vet
@@ -13,7 +15,9 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    """The front desk's start page: counts and where to go next."""
+    """The front desk's start page: counts and where to go next (a vet's is their week)."""
+    if current_user.vet_id is not None:
+        return redirect(landing_page(current_user))
     counts = db.session.execute(
         sa.select(
             sa.select(sa.func.count(Owner.id)).scalar_subquery().label("owners"),

@@ -41,6 +41,9 @@ PAGES = [
     ("appointment-edit", "/appointments/{appointment}/edit", "Change appointment"),
     ("vets", "/vets", "Veterinarians"),
     ("vet-week", "/vets/{vet}", "James Carter"),
+    ("schedule-day", "/schedule", None),  # headed by the date
+    ("schedule-week", "/schedule?view=week&vet={vet}", None),
+    ("schedule-whose-pet", "/appointments/new?lastName=Davis", "Whose pet?"),
     ("vet-new", "/vets/new", "New vet"),
     ("staff", "/users", "Staff accounts"),
     ("staff-new", "/users/new", "New account"),

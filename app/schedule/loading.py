@@ -1,0 +1,59 @@
+"""What the schedule reads: its vets, its appointments and a pet in context, each in one query."""
+
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.appointments.schedule import appointment_options
+from app.extensions import db
+from app.models import Appointment, AppointmentStatus, Pet, Vet
+
+# The grid shows the type's name and colour too; loader options are immutable, built once.
+WITH_TYPE = joinedload(Appointment.type)
+BY_NAME = (Vet.last_name, Vet.first_name, Vet.id)
+
+
+def day_vets(day, selected_id=None):
+    """The vets a day's grid may show, by name: all who take bookings, any booked that day,
+    and the vet asked for (whatever they are)."""
+    start = datetime.combine(day, time.min)
+    booked = sa.select(Appointment.vet_id).where(
+        Appointment.starts_at >= start, Appointment.starts_at < start + timedelta(days=1)
+    )
+    shown = sa.or_(Vet.active, Vet.id.in_(booked))
+    if selected_id is not None:
+        shown = sa.or_(shown, Vet.id == selected_id)
+    return db.session.scalars(sa.select(Vet).where(shown).order_by(*BY_NAME)).all()
+
+
+def active_vets():
+    """The vets who take bookings, by name (the week view's chooser)."""
+    return db.session.scalars(sa.select(Vet).where(Vet.active).order_by(*BY_NAME)).all()
+
+
+def appointments_between(first_day, last_day, vet_id=None, with_cancelled=False):
+    """The appointments from first_day to last_day (inclusive), of one vet or all, with pet,
+    owner, type and vet, in one query."""
+    start = datetime.combine(first_day, time.min)
+    end = datetime.combine(last_day, time.min) + timedelta(days=1)
+    query = (
+        sa.select(Appointment)
+        .options(*appointment_options(), WITH_TYPE)
+        .where(Appointment.starts_at >= start, Appointment.starts_at < end)
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    if vet_id is not None:
+        query = query.where(Appointment.vet_id == vet_id)
+    if not with_cancelled:
+        query = query.where(Appointment.status != AppointmentStatus.CANCELLED)
+    return db.session.scalars(query).unique().all()
+
+
+def pet_in_context(pet_id):
+    """The pet being booked for, with owner and type, or None."""
+    if pet_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(Pet).options(joinedload(Pet.owner), joinedload(Pet.type)).where(Pet.id == pet_id)
+    )
