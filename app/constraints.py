@@ -41,6 +41,9 @@ UNIQUE = {
     "uq_pets_owner_id_name_lower": Violation(
         409, "This owner already has a pet of that name.", "name"
     ),
+    "uq_pets_microchip": Violation(
+        409, "Another pet has this microchip number already.", "microchip"
+    ),
     "uq_users_username": Violation(409, "That username is taken.", "username"),
     "uq_visits_appointment_id": Violation(409, "This appointment has its visit already."),
     "uq_appointment_types_name": Violation(
@@ -74,6 +77,7 @@ FOREIGN_KEYS = {
     "fk_appointment_types_specialty_id_specialties",
     "fk_vet_rota_vet_id_vets",
     "fk_vet_absences_vet_id_vets",
+    "fk_pet_alerts_pet_id_pets",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -4,7 +4,8 @@ from app.models.appointment import Appointment, AppointmentStatus
 from app.models.appointment_type import AppointmentType
 from app.models.audit import AuditEntry
 from app.models.owner import Owner
-from app.models.pet import Pet, PetType
+from app.models.pet import Pet, PetType, Sex
+from app.models.pet_alert import AlertSeverity, PetAlert
 from app.models.staff_session import StaffSession
 from app.models.user import Role, User
 from app.models.vet import Specialty, Vet, vet_specialties
@@ -13,6 +14,7 @@ from app.models.working_time import Absence, ClinicClosure, OpeningHours, RotaDa
 
 __all__ = [
     "Absence",
+    "AlertSeverity",
     "Appointment",
     "AppointmentStatus",
     "AppointmentType",
@@ -22,8 +24,10 @@ __all__ = [
     "AuditEntry",
     "Owner",
     "Pet",
+    "PetAlert",
     "PetType",
     "Role",
+    "Sex",
     "Specialty",
     "StaffSession",
     "User",
