@@ -67,6 +67,7 @@ def register_blueprints(app):
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
     from app.owners.routes import bp as owners_bp
+    from app.pets.alert_routes import bp as pet_alerts_bp
     from app.pets.routes import bp as pets_bp
     from app.reference.routes import bp as reference_bp
     from app.users.routes import bp as users_bp
@@ -79,6 +80,7 @@ def register_blueprints(app):
         main_bp,
         owners_bp,
         pets_bp,
+        pet_alerts_bp,
         vets_bp,
         appointments_bp,
         free_slots_bp,

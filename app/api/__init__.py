@@ -6,7 +6,16 @@ from flask_cors import CORS
 from flask_smorest import Api
 
 # Importing the resource modules attaches their routes to the blueprint.
-from app.api import appointments, owners, pets, reference, users, vets, visits  # noqa: F401
+from app.api import (  # noqa: F401
+    appointments,
+    owners,
+    pet_alerts,
+    pets,
+    reference,
+    users,
+    vets,
+    visits,
+)
 from app.api import errors
 from app.api.auth import CookielessApi, api_user
 from app.api.blueprint import bp

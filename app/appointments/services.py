@@ -21,6 +21,7 @@ from app.constraints import constraint_name
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet, Visit
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
+from app.pets.profile import deceased_refusal
 from app.validation import FieldRefusal, max_length
 from app.working_time.calendar import load_working_time
 
@@ -41,7 +42,7 @@ class IllegalTransition(ValueError):
 def lock_rows(vet_ids, pet_id):
     """Lock the vets (by id) and then the pet for the rest of the transaction.
 
-    Returns ({vet_id: Vet or None}, whether the pet exists).
+    Returns ({vet_id: Vet or None}, the pet's (id, name, deceased_on) or None).
     """
     vets = {}
     for vet_id in sorted(set(vet_ids)):
@@ -51,9 +52,11 @@ def lock_rows(vet_ids, pet_id):
             .with_for_update()
             .execution_options(populate_existing=True)  # fresh values once the lock is held
         )
-    # Only the lock is wanted from the pet row: selecting its id leaves loaded objects alone.
-    pet_found = db.session.scalar(sa.select(Pet.id).where(Pet.id == pet_id).with_for_update())
-    return vets, pet_found is not None
+    # Columns, not the entity: the lock and what the rules read, leaving loaded objects alone.
+    pet = db.session.execute(
+        sa.select(Pet.id, Pet.name, Pet.deceased_on).where(Pet.id == pet_id).with_for_update()
+    ).first()
+    return vets, pet
 
 
 def overlapping(starts_at, ends_at, exclude_id=None):
@@ -137,9 +140,12 @@ def slot_written(vet):
 
 def book_appointment(pet_id, vet_id, starts_at, duration, reason):
     """Book a vet for a pet; raise BookingRefused when a rule says no."""
-    vets, pet_exists = lock_rows([vet_id], pet_id)
-    if not pet_exists:
+    vets, pet = lock_rows([vet_id], pet_id)
+    if pet is None:
         raise BookingRefused("That pet does not exist.", field="pet_id")
+    # Read under the pet's lock: a pet recorded as deceased meanwhile is not booked.
+    if pet.deceased_on is not None:
+        raise BookingRefused(deceased_refusal(pet.name, pet.deceased_on), field="pet_id")
     check_slot(vets[vet_id], pet_id, starts_at, duration)
     appointment = Appointment(pet_id=pet_id, vet_id=vet_id, reason=reason)
     with slot_written(vets[vet_id]):

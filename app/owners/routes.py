@@ -1,5 +1,6 @@
 """Owner pages: find, list, register, show, edit, delete (Spring PetClinic URLs)."""
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from app.audit import trail_for
@@ -8,7 +9,7 @@ from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.forms import error_summary
-from app.models import Owner
+from app.models import Owner, Pet
 from app.owners.forms import FindOwnersForm, OwnerForm
 from app.owners.services import (
     count_owners,
@@ -21,6 +22,7 @@ from app.owners.services import (
 )
 from app.pagination import page_number
 from app.pets.forms import FirstPetForm
+from app.pets.profile import is_microchip, without_separators
 from app.phone import format_phone
 
 bp = Blueprint("owners", __name__, url_prefix="/owners")
@@ -46,11 +48,16 @@ def find():
 @bp.get("")
 @permission_required("owners.view")
 def index():
-    """Owners whose last name starts with ?lastName= (all when empty), a page at a time."""
+    """Owners whose last name starts with ?lastName= (all when empty), a page at a time.
+
+    A whole microchip number (15 digits) finds the owner of the pet that has it.
+    """
     form = FindOwnersForm(request.args)
     if not form.validate():
         return render_template("owners/find.html", form=form), 400
     term = form.lastName.data or ""
+    if is_microchip(without_separators(term)):
+        return found_by_microchip(form, without_separators(term))
     page = db.paginate(
         search_owners(term), page=page_number(), per_page=current_app.config["PAGE_SIZE"], count=False
     )
@@ -64,6 +71,17 @@ def index():
     if page.total == 1 and page.page == 1:
         return redirect(url_for("owners.detail", owner_id=page.items[0].id))
     return render_template("owners/list.html", page=page, term=term, more=found > limit)
+
+
+def found_by_microchip(form, number):
+    """The owner of the pet with this microchip (its card on their page), or "not found"."""
+    pet = db.session.execute(
+        sa.select(Pet.id, Pet.owner_id).where(Pet.microchip == number)  # uq_pets_microchip
+    ).first()
+    if pet is None:
+        form.lastName.errors.append(f"no pet has microchip {number}")
+        return render_template("owners/find.html", form=form)
+    return redirect(url_for("owners.detail", owner_id=pet.owner_id, _anchor=f"pet-{pet.id}"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
