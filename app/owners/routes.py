@@ -1,6 +1,5 @@
 """Owner pages: find, list, register, show, edit, delete (Spring PetClinic URLs)."""
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from app.audit import trail_for
@@ -9,7 +8,7 @@ from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.forms import error_summary
-from app.models import Owner, Pet
+from app.models import Owner
 from app.owners.forms import FindOwnersForm, OwnerForm
 from app.owners.services import (
     count_owners,
@@ -23,6 +22,7 @@ from app.owners.services import (
 from app.pagination import page_number
 from app.pets.forms import FirstPetForm
 from app.pets.profile import is_microchip, without_separators
+from app.pets.services import microchipped
 from app.phone import format_phone
 
 bp = Blueprint("owners", __name__, url_prefix="/owners")
@@ -75,9 +75,7 @@ def index():
 
 def found_by_microchip(form, number):
     """The owner of the pet with this microchip (its card on their page), or "not found"."""
-    pet = db.session.execute(
-        sa.select(Pet.id, Pet.owner_id).where(Pet.microchip == number)  # uq_pets_microchip
-    ).first()
+    pet = db.session.execute(microchipped(number)).first()
     if pet is None:
         form.lastName.errors.append(f"no pet has microchip {number}")
         return render_template("owners/find.html", form=form)

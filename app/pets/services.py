@@ -148,3 +148,8 @@ def pet_with_owner(owner_id, pet_id):
         .options(joinedload(Pet.owner), joinedload(Pet.type), selectinload(Pet.alerts))
         .where(Pet.id == pet_id, Pet.owner_id == owner_id)
     )
+
+
+def microchipped(number):
+    """A select of (pet id, owner id) of the pet with this microchip: one entry of uq_pets_microchip."""
+    return sa.select(Pet.id, Pet.owner_id).where(Pet.microchip == number)
