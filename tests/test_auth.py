@@ -29,12 +29,15 @@ ACCESS = {
     "pets.new": ALL,
     "pets.edit": ALL,
     "pets.delete": ADMIN,
+    "pet_alerts.index": ALL,
+    "pet_alerts.delete": ALL,
     "vets.index": ALL,
     "vets.detail": ALL,
     "vets.new": ADMIN,
     "vets.edit": ADMIN,
     "vets.delete": ADMIN,
     "appointments.book": ALL,
+    "free_slots.find": ALL,
     "appointments.day": ALL,
     "appointments.detail": ALL,
     "appointments.edit": ALL,
@@ -64,7 +67,8 @@ def records(dbs, today, app):
         user_id = session.scalar(sa.select(User.id).where(User.username == "reception"))
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id,
-                "appointment_id": appointment.id, "user_id": user_id, "action": "check-in"}
+                "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
+                "alert_id": 999999}
 
 
 def requests_for(app, records):

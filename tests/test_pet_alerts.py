@@ -261,3 +261,23 @@ def test_the_service_counts_under_the_pets_lock_and_refuses_the_eleventh(app, db
         with pytest.raises(AlertRefused, match="does not exist"):
             add_alert(999999, "gone", "note")
         db.session.rollback()
+
+
+def test_the_pet_page_section_shows_profile_and_alerts_from_one_loader(app, dbs, family, statements):
+    from flask import render_template
+
+    from app.pets.alerts import with_alerts
+
+    with dbs() as session:
+        leo = session.get(Pet, family["leo"])
+        leo.microchip, leo.breed = "985112003456789", "Siamese"
+        session.commit()
+    with app.test_request_context():
+        from app.extensions import db
+
+        leo = db.session.get(Pet, family["leo"], options=[with_alerts()], populate_existing=True)
+        statements.reset()
+        html = render_template("pets/_profile.html", pet=leo)
+    assert statements.count == 0  # all it shows was loaded
+    assert_shows_leos_alerts(html)
+    assert "985112003456789" in html and "Siamese" in html and "Unknown" in html

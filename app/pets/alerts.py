@@ -1,6 +1,7 @@
 """Alerts on a pet: adding and removing them, each change in the pet's audit trail."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.audit import current_actor
 from app.extensions import db
@@ -17,6 +18,12 @@ class AlertRefused(FieldRefusal):
     field = "text"
 
 
+def with_alerts():
+    """The loader option a page needs to show a pet's alerts (pets/_alerts.html): one statement
+    for all the pets it loads. Under an appointment: joinedload(Appointment.pet).options(...)."""
+    return selectinload(Pet.alerts)
+
+
 def _audit(pet_id, action, alert):
     """Record an alert's change in the pet's trail (shown with the pet's other changes)."""
     db.session.add(AuditEntry(actor=current_actor(), action=action, entity_type="pet",
@@ -30,7 +37,9 @@ def add_alert(pet_id, text, severity):
     found = db.session.scalar(sa.select(Pet.id).where(Pet.id == pet_id).with_for_update())
     if found is None:
         raise AlertRefused("That pet does not exist.", field="pet_id")
-    count = db.session.scalar(sa.select(sa.func.count(PetAlert.id)).where(PetAlert.pet_id == pet_id))
+    count = db.session.scalar(
+        sa.select(sa.func.count(PetAlert.id)).where(PetAlert.pet_id == pet_id)
+    )
     if count >= MAX_ALERTS:
         raise AlertRefused(f"A pet has at most {MAX_ALERTS} alerts: remove one first.")
     alert = PetAlert(pet_id=pet_id, text=text, severity=AlertSeverity(severity),

@@ -151,5 +151,5 @@ def pet_with_owner(owner_id, pet_id):
 
 
 def microchipped(number):
-    """A select of (pet id, owner id) of the pet with this microchip: one entry of uq_pets_microchip."""
+    """A select of (pet id, owner id) of the pet with this microchip (uq_pets_microchip)."""
     return sa.select(Pet.id, Pet.owner_id).where(Pet.microchip == number)
