@@ -68,6 +68,7 @@ def register_blueprints(app):
     from app.calendar_feed.routes import bp as calendar_feed_bp
     from app.main.routes import bp as main_bp
     from app.owners.routes import bp as owners_bp
+    from app.pets.alert_routes import bp as pet_alerts_bp
     from app.pets.routes import bp as pets_bp
     from app.reference.routes import bp as reference_bp
     from app.schedule.routes import bp as schedule_bp
@@ -83,6 +84,7 @@ def register_blueprints(app):
         main_bp,
         owners_bp,
         pets_bp,
+        pet_alerts_bp,
         vets_bp,
         appointments_bp,
         free_slots_bp,

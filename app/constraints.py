@@ -41,6 +41,9 @@ UNIQUE = {
     "uq_pets_owner_id_name_lower": Violation(
         409, "This owner already has a pet of that name.", "name"
     ),
+    "uq_pets_microchip": Violation(
+        409, "Another pet has this microchip number already.", "microchip"
+    ),
     "uq_users_username": Violation(409, "That username is taken.", "username"),
     "uq_visits_appointment_id": Violation(409, "This appointment has its visit already."),
     "uq_appointment_types_name": Violation(
@@ -89,6 +92,7 @@ FOREIGN_KEYS = {
     "fk_pet_weights_visit_id_visits",
     "fk_pet_weights_appointment_id_appointments",
     "fk_pet_weights_recorded_by_id_users",
+    "fk_pet_alerts_pet_id_pets",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -25,6 +25,8 @@ PET_ACTIONS = [
     ("visits.new", "Add visit", "visits.record"),
     ("weights.index", "Weights", "owners.view"),
 ]
+# Not offered for a deceased pet (a visit can still be recorded: the record stays open).
+LIVING_PETS_ONLY = {"appointments.book", "free_slots.find"}
 
 
 def _allowed(entries):
@@ -41,9 +43,13 @@ def nav_links():
     return _allowed(NAV_LINKS)
 
 
-def pet_actions():
-    """The per-pet action links for the current user."""
-    return _allowed(PET_ACTIONS)
+def pet_actions(pet=None):
+    """The per-pet action links for the current user (and that pet: none to book if deceased)."""
+    actions = _allowed(PET_ACTIONS)
+    if pet is not None and pet.deceased_on is not None:
+        actions = [(endpoint, label) for endpoint, label in actions
+                   if endpoint not in LIVING_PETS_ONLY]
+    return actions
 
 
 def register(app):

@@ -30,6 +30,8 @@ ACCESS = {
     "pets.new": ALL,
     "pets.edit": ALL,
     "pets.delete": ADMIN,
+    "pet_alerts.index": ALL,
+    "pet_alerts.delete": ALL,
     "vets.index": ALL,
     "vets.detail": ALL,
     "vets.new": ADMIN,
@@ -98,7 +100,8 @@ def records(dbs, today, app):
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
-                "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id}
+                "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
+                "alert_id": 999999}
 
 
 def requests_for(app, records):

@@ -348,9 +348,9 @@ def test_owner_details_statements_do_not_grow_with_pets_and_appointments(
     small_count = statements.count
     statements.reset()
     assert client.get(f"/owners/{large}").status_code == 200
-    # signed-in user, owner with pets and types, visits, their addenda, upcoming appointments
-    # (the admin's audit trail is one more, and only for admins)
-    assert statements.count == small_count <= 6
+    # signed-in user, owner with pets and types, alerts, visits, their addenda, upcoming
+    # appointments (the admin's audit trail is one more, and only for admins)
+    assert statements.count == small_count <= 7
 
 
 def test_owner_details_options_are_built_once_a_day_and_list_that_days_appointments(dbs, today):

@@ -87,8 +87,8 @@ def test_the_pet_page_statements_do_not_grow_with_appointments_or_visits(
         assert client.get(f"/owners/{owner_id}/pets/{pet_id}").status_code == 200
         counts.append(statements.count)
     # signed-in user, the pet with owner and type, its appointments (vet, type), its visits
-    # (vet), their addenda (author), its weights
-    assert counts[0] == counts[1] <= 6
+    # (vet), their addenda (author), its weights, its alerts
+    assert counts[0] == counts[1] <= 7
 
 
 @pytest.mark.parametrize("role", ["reception", "vet"])

@@ -414,5 +414,19 @@ def test_the_schedule_sends_the_same_statements_for_few_or_many_vets_and_appoint
         session.commit()
     many = [count_statements(client, statements, url) for url in urls]
     assert many == few
-    # The signed-in user; vets; clinic hours, closures, rotas, absences; appointments.
-    assert few[0] <= 7
+    # The signed-in user; vets; clinic hours, closures, rotas, absences; appointments; their
+    # pets' alerts.
+    assert few[0] <= 8
+
+
+def test_a_block_shows_the_pets_alerts(client, dbs, clinic):
+    from app.models.pet_alert import AlertSeverity, PetAlert
+
+    with dbs() as session:
+        session.add(PetAlert(pet_id=clinic["leo"], text="bites", severity=AlertSeverity.DANGER,
+                             created_by="reception"))
+        session.commit()
+    page = client.get("/schedule", query_string={"date": clinic["day"].isoformat()})
+    block = re.search(r'<a class="appt[^>]*appointments/%d".*?</a>' % clinic["limping"],
+                      page.get_data(as_text=True), re.S)
+    assert block and "Danger: bites" in block.group(0)

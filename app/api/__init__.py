@@ -11,6 +11,7 @@ from app.api import (  # noqa: F401
     appointments,
     errors,
     owners,
+    pet_alerts,
     pets,
     reference,
     users,

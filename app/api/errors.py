@@ -12,7 +12,8 @@ from app.appointments.services import (
     SlotTaken,
 )
 from app.auth.services import AccountError
-from app.pets.services import DuplicatePetName
+from app.pets.alerts import AlertRefused
+from app.pets.services import DuplicateMicrochip, DuplicatePetName, ProfileRefused
 from app.problems import problem
 from app.reference.services import DuplicateName, NameInUse
 from app.vets.services import VetInUse
@@ -62,7 +63,8 @@ def conflict(error):
 
 # The booking service names form fields; the API's clients know the JSON names.
 JSON_NAMES = {"pet_id": "petId", "vet_id": "vetId", "start_time": "startsAt",
-              "duration_minutes": "durationMinutes", "type_id": "typeId"}
+              "duration_minutes": "durationMinutes", "type_id": "typeId",
+              "deceased_on": "deceasedOn"}
 
 
 def refused(error):
@@ -85,10 +87,10 @@ def addendum_refused(error):
 def register(bp):
     """Install the API's error handlers on its blueprint (the rest of the site keeps its own)."""
     bp.register_error_handler(HTTPException, http_error)
-    for exception in (DuplicatePetName, DuplicateName, NameInUse, VetInUse, SlotTaken,
-                      IllegalTransition):
+    for exception in (DuplicatePetName, DuplicateMicrochip, DuplicateName, NameInUse, VetInUse,
+                      SlotTaken, IllegalTransition, AlertRefused):
         bp.register_error_handler(exception, conflict)
-    for exception in (BookingRefused, AccountError, VisitRefused):
+    for exception in (BookingRefused, AccountError, VisitRefused, ProfileRefused):
         bp.register_error_handler(exception, refused)
     bp.register_error_handler(CorrectionRefused, correction_refused)
     bp.register_error_handler(AddendumRefused, addendum_refused)

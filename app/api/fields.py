@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from app.appointments.schedule import has_day_sheet
+from app.pets.profile import microchip_problem
 from app.phone import InvalidPhoneNumber, national_digits, normalise_phone
 from app.routing import MAX_ID
 from app.validation import (
@@ -112,6 +113,11 @@ class Telephone(ma.fields.String):
 def birth_date_rule(day):
     """The clinic's birth-date rule (not in the future, not absurdly old)."""
     raise_problem(birth_date_problem(day))
+
+
+def microchip_rule(number):
+    """The microchip rule: 15 digits (ISO 11784)."""
+    raise_problem(microchip_problem(number) if number != "" else "Send null for no microchip.")
 
 
 def visit_date_rule(day):

@@ -10,6 +10,7 @@ from app.api.resources import found_or_404, operation, saved
 from app.api.schemas import PageQuerySchema, PetFieldsSchema, PetPageSchema, PetSchema
 from app.extensions import db
 from app.models import Owner, Pet, PetType
+from app.pets.profile import PROFILE_FIELDS
 from app.pets.services import add_pet, delete_pet, update_pet
 
 WITH_TYPE_AND_VISITS = (joinedload(Pet.type), selectinload(Pet.visits))
@@ -24,11 +25,16 @@ def pet_or_404(pet_id, owner_id=None, fresh=False):
 
 
 def pet_arguments(fields):
-    """The service's pet arguments from a request; the pet type must exist."""
+    """The service's pet arguments from a request; the pet type must exist.
+
+    Profile fields the request leaves out are left out here too: the service keeps them.
+    """
     type_id = fields["type"]["id"]
     if db.session.get(PetType, type_id) is None:
         abort(400, description=f"type: there is no pet type with id {type_id}.")
-    return {"name": fields["name"], "birth_date": fields["birth_date"], "type_id": type_id}
+    profile = {field: fields[field] for field in PROFILE_FIELDS if field in fields}
+    return {"name": fields["name"], "birth_date": fields["birth_date"], "type_id": type_id,
+            **profile}
 
 
 @operation("POST", OWNERS_PETS, "pets.edit", tags=["owners"], body=PetFieldsSchema,

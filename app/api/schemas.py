@@ -21,6 +21,7 @@ from app.api.fields import (
     telephone_rule,
     visit_date_rule,
 )
+from app.api.pet_profile import PetProfileFieldsSchema, PetProfileSchema
 from app.models import Owner, Pet, PetType, Specialty, User, Vet, Visit
 from app.pagination import MAX_PAGE
 from app.validation import max_length
@@ -146,15 +147,15 @@ class VisitSchema(ma.Schema):
     appointment_id = fields.Integer(data_key="appointmentId", allow_none=True)
 
 
-class PetFieldsSchema(RequestSchema):
-    """A pet's editable fields."""
+class PetFieldsSchema(PetProfileFieldsSchema, RequestSchema):
+    """A pet's editable fields; the profile fields (not in the contract) are optional."""
 
     name = Text(required=True, validate=validate.Length(1, max_length(Pet.name)))
     birth_date = fields.Date(data_key="birthDate", required=True, validate=birth_date_rule)
     type = fields.Nested(PetTypeRefSchema, required=True)
 
 
-class PetSchema(ma.Schema):
+class PetSchema(PetProfileSchema):
     """A pet with its type and visits."""
 
     id = fields.Integer(required=True)

@@ -29,6 +29,7 @@ from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus
 from app.pagination import page_number
+from app.pets.profile import deceased_refusal
 from app.pets.services import pet_with_owner
 from app.weights.forms import CheckInForm
 from app.weights.services import WeightRefused, record_weight
@@ -74,11 +75,15 @@ def booking_fields(form):
 def book(owner_id, pet_id):
     """Book an appointment for a pet."""
     pet = pet_with_owner(owner_id, pet_id) or abort(404)
+    if pet.deceased_on is not None:
+        return not_bookable(pet, deceased_refusal(pet.name, pet.deceased_on))
     form = AppointmentForm()
     if form.validate_on_submit():
         try:
             appointment = book_appointment(pet.id, **booking_fields(form))
         except BookingRefused as refusal:
+            if refusal.field not in form:  # the pet itself (recorded as deceased meanwhile)
+                return not_bookable(pet, str(refusal))
             form[refusal.field].errors.append(str(refusal))
         else:
             db.session.commit()
@@ -90,6 +95,12 @@ def book(owner_id, pet_id):
         form.date.data = clinic_today() + timedelta(days=1)
         prefill_booking_form(form, request.args)  # a free slot of the schedule, if one was chosen
     return render_template("appointments/book.html", form=form, pet=pet)
+
+
+def not_bookable(pet, reason):
+    """A pet that cannot be booked: the owner's page, saying why (no form to fill in)."""
+    flash(reason, "danger")
+    return redirect(url_for("owners.detail", owner_id=pet.owner_id, _anchor=f"pet-{pet.id}"))
 
 
 def day_from_args():

@@ -1,7 +1,8 @@
 """Reading the schedule: a day sheet, a vet's week, today's counts, and what they load.
 
-Each reads what its page shows in one query (joinedload for the pet, owner, type and vet),
-so the number of statements does not grow with the appointments shown.
+Each reads what its page shows in one query (joinedload for the pet, owner, type and vet)
+and one for the pets' alerts, so the number of statements does not grow with the
+appointments shown.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -14,11 +15,13 @@ from app.models import Appointment, AppointmentStatus, Pet, Vet
 
 
 def appointment_options():
-    """Loader options to show an appointment with its pet, owner, pet type, vet and type."""
+    """Loader options to show an appointment with its pet (owner, type, alerts), vet and type."""
     pet = joinedload(Appointment.pet)
     return [
         pet.joinedload(Pet.owner),
         pet.joinedload(Pet.type),
+        # One more statement for all the pets' alerts, however many appointments there are.
+        pet.selectinload(Pet.alerts),
         joinedload(Appointment.vet),
         joinedload(Appointment.visit),
         joinedload(Appointment.type),

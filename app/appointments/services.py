@@ -30,6 +30,7 @@ from app.models import (
     vet_specialties,
 )
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
+from app.pets.profile import deceased_refusal
 from app.validation import FieldRefusal, max_length
 from app.visits.services import acting_user_id
 from app.working_time.calendar import load_working_time
@@ -55,7 +56,7 @@ class IllegalTransition(ValueError):
 def lock_rows(vet_ids, pet_id):
     """Lock the vets (by id) and then the pet for the rest of the transaction.
 
-    Returns ({vet_id: Vet or None}, whether the pet exists).
+    Returns ({vet_id: Vet or None}, the pet's (id, name, deceased_on) or None).
     """
     vets = {}
     for vet_id in sorted(set(vet_ids)):
@@ -65,9 +66,11 @@ def lock_rows(vet_ids, pet_id):
             .with_for_update()
             .execution_options(populate_existing=True)  # fresh values once the lock is held
         )
-    # Only the lock is wanted from the pet row: selecting its id leaves loaded objects alone.
-    pet_found = db.session.scalar(sa.select(Pet.id).where(Pet.id == pet_id).with_for_update())
-    return vets, pet_found is not None
+    # Columns, not the entity: the lock and what the rules read, leaving loaded objects alone.
+    pet = db.session.execute(
+        sa.select(Pet.id, Pet.name, Pet.deceased_on).where(Pet.id == pet_id).with_for_update()
+    ).first()
+    return vets, pet
 
 
 def overlapping(starts_at, ends_at, exclude_id=None):
@@ -182,9 +185,12 @@ def slot_written(vet):
 
 def book_appointment(pet_id, vet_id, starts_at, duration, reason, type_id=None, follows_id=None):
     """Book a vet for a pet (of a type, following up another); BookingRefused when a rule says no."""
-    vets, pet_exists = lock_rows([vet_id], pet_id)
-    if not pet_exists:
+    vets, pet = lock_rows([vet_id], pet_id)
+    if pet is None:
         raise BookingRefused("That pet does not exist.", field="pet_id")
+    # Read under the pet's lock: a pet recorded as deceased meanwhile is not booked.
+    if pet.deceased_on is not None:
+        raise BookingRefused(deceased_refusal(pet.name, pet.deceased_on), field="pet_id")
     check_slot(vets[vet_id], pet_id, starts_at, duration, type_id=type_id)
     appointment = Appointment(
         pet_id=pet_id, vet_id=vet_id, reason=reason, type_id=type_id, follows_id=follows_id

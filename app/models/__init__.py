@@ -5,7 +5,8 @@ from app.models.appointment_type import AppointmentType
 from app.models.audit import AuditEntry
 from app.models.calendar_feed import CalendarFeed
 from app.models.owner import Owner
-from app.models.pet import Pet, PetType
+from app.models.pet import Pet, PetType, Sex
+from app.models.pet_alert import AlertSeverity, PetAlert
 from app.models.staff_session import StaffSession
 from app.models.user import Role, User
 from app.models.vet import Specialty, Vet, vet_specialties
@@ -15,6 +16,7 @@ from app.models.working_time import Absence, ClinicClosure, OpeningHours, RotaDa
 
 __all__ = [
     "Absence",
+    "AlertSeverity",
     "Appointment",
     "AppointmentStatus",
     "AppointmentType",
@@ -24,10 +26,12 @@ __all__ = [
     "OpeningHours",
     "Owner",
     "Pet",
+    "PetAlert",
     "PetType",
     "PetWeight",
     "Role",
     "RotaDay",
+    "Sex",
     "Specialty",
     "StaffSession",
     "User",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -9,13 +10,31 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
-from app.models.columns import Timestamps, Versioned, owned_collection
+from app.models.columns import Timestamps, Versioned, owned_collection, string_enum
+from app.models.pet_alert import gravest_first
 
 if TYPE_CHECKING:
     from app.models.appointment import Appointment
     from app.models.owner import Owner
+    from app.models.pet_alert import PetAlert
     from app.models.visit import Visit
     from app.models.weight import PetWeight
+
+# ISO 11784: a microchip's number is 15 decimal digits.
+MICROCHIP_DIGITS = 15
+
+
+class Sex(enum.StrEnum):
+    """A pet's sex, as the owner or the vet records it."""
+
+    FEMALE = "female"
+    MALE = "male"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self):
+        """The sex as staff read it."""
+        return self.value.capitalize()
 
 
 class PetType(Base):
@@ -51,6 +70,17 @@ class Pet(Versioned, Timestamps, Base):
     )
 
     owner: Mapped[Owner] = relationship(back_populates="pets", lazy="raise_on_sql")
+    sex: Mapped[Sex] = mapped_column(
+        string_enum(Sex), default=Sex.UNKNOWN, server_default=Sex.UNKNOWN.value
+    )
+    neutered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    breed: Mapped[str | None] = mapped_column(sa.String(40))
+    colour: Mapped[str | None] = mapped_column(sa.String(40))
+    # Unique when present: a unique index lets any number of rows have none (NULL).
+    microchip: Mapped[str | None] = mapped_column(sa.String(MICROCHIP_DIGITS))
+    # The record stays: a deceased pet is no longer booked or reminded, nothing is deleted.
+    deceased_on: Mapped[date | None] = mapped_column(sa.Date)
+
     type: Mapped[PetType] = relationship(back_populates="pets", lazy="raise_on_sql")
     appointments: Mapped[list[Appointment]] = owned_collection(
         "pet", order_by="Appointment.starts_at"
@@ -59,6 +89,7 @@ class Pet(Versioned, Timestamps, Base):
     weights: Mapped[list[PetWeight]] = owned_collection(
         "pet", order_by="[PetWeight.recorded_on, PetWeight.id]"
     )
+    alerts: Mapped[list[PetAlert]] = owned_collection("pet", order_by=gravest_first)
 
     __table_args__ = (
         sa.Index(
@@ -67,6 +98,13 @@ class Pet(Versioned, Timestamps, Base):
             sa.func.lower(sa.column("name")),
             unique=True,
         ),
+        sa.Index("uq_pets_microchip", "microchip", unique=True),
+        # ltrim(text, characters) is SQLite's and PostgreSQL's alike: nothing but digits left.
+        sa.CheckConstraint(
+            f"length(microchip) = {MICROCHIP_DIGITS} AND ltrim(microchip, '0123456789') = ''",
+            name="microchip_digits",
+        ),
+        sa.CheckConstraint("deceased_on >= birth_date", name="deceased_after_birth"),
     )
 
     def age_on(self, day):

@@ -69,5 +69,6 @@ class FindOwnersForm(PageForm):
         "Last name",
         filters=[strip],
         validators=[Length(max=max_length(Owner.last_name)), printable],
+        description="Or a pet's whole microchip number (15 digits).",
     )
     submit = SubmitField("Find owner")

@@ -21,6 +21,8 @@ from app.owners.services import (
 )
 from app.pagination import page_number
 from app.pets.forms import FirstPetForm
+from app.pets.profile import is_microchip, without_separators
+from app.pets.services import microchipped
 from app.phone import format_phone
 
 bp = Blueprint("owners", __name__, url_prefix="/owners")
@@ -46,11 +48,16 @@ def find():
 @bp.get("")
 @permission_required("owners.view")
 def index():
-    """Owners whose last name starts with ?lastName= (all when empty), a page at a time."""
+    """Owners whose last name starts with ?lastName= (all when empty), a page at a time.
+
+    A whole microchip number (15 digits) finds the owner of the pet that has it.
+    """
     form = FindOwnersForm(request.args)
     if not form.validate():
         return render_template("owners/find.html", form=form), 400
     term = form.lastName.data or ""
+    if is_microchip(without_separators(term)):
+        return found_by_microchip(form, without_separators(term))
     page = db.paginate(
         search_owners(term), page=page_number(), per_page=current_app.config["PAGE_SIZE"], count=False
     )
@@ -64,6 +71,15 @@ def index():
     if page.total == 1 and page.page == 1:
         return redirect(url_for("owners.detail", owner_id=page.items[0].id))
     return render_template("owners/list.html", page=page, term=term, more=found > limit)
+
+
+def found_by_microchip(form, number):
+    """The owner of the pet with this microchip (its card on their page), or "not found"."""
+    pet = db.session.execute(microchipped(number)).first()
+    if pet is None:
+        form.lastName.errors.append(f"no pet has microchip {number}")
+        return render_template("owners/find.html", form=form)
+    return redirect(url_for("owners.detail", owner_id=pet.owner_id, _anchor=f"pet-{pet.id}"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

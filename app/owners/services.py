@@ -81,10 +81,11 @@ def owner_details_options(today):
     start_of_today = datetime.combine(today, time.min)
     upcoming = Appointment.status.in_(UPCOMING_STATUSES) & (Appointment.starts_at >= start_of_today)
     # Owner, pets and types in one joined statement (one owner: no row explosion), then
-    # one statement each for visits and upcoming appointments, whatever the numbers.
+    # one statement each for alerts, visits and upcoming appointments, whatever the numbers.
     return (
         joinedload(Owner.pets).options(
             joinedload(Pet.type),
+            selectinload(Pet.alerts),
             selectinload(Pet.visits).options(*visit_listing_options()),
             selectinload(Pet.appointments.and_(upcoming)).options(
                 joinedload(Appointment.vet), joinedload(Appointment.type)

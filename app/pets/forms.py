@@ -1,14 +1,34 @@
 """Pet forms."""
 
 import sqlalchemy as sa
-from wtforms import DateField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.extensions import db
 from app.concurrency import VersionField
 from app.forms import PageForm
-from app.models import Pet, PetType
+from app.models import Pet, PetType, Sex
+from app.pets.profile import deceased_problem, microchip_problem, without_separators
 from app.validation import max_length, plausible_birth_date, printable, strip
+
+SEX_CHOICES = [SelectChoice(sex.value, sex.label) for sex in (Sex.UNKNOWN, Sex.FEMALE, Sex.MALE)]
+
+
+def sex_value(value):
+    """The sex as the select field holds it: its value ("female"), from a Sex or a string."""
+    return value.value if isinstance(value, Sex) else value
+
+
+def microchip_number(form, field):
+    """Fifteen digits (ISO 11784), or nothing."""
+    if problem := microchip_problem(field.data):
+        raise ValidationError(problem)
+
+
+def plausible_death(form, field):
+    """A date of death that is not in the future and not before the birth date."""
+    if problem := deceased_problem(field.data, form.birth_date.data):
+        raise ValidationError(problem)
 
 
 def pet_type_choices():
@@ -29,6 +49,29 @@ class PetForm(PageForm):
         "Birth date", validators=[InputRequired("Enter a date."), plausible_birth_date]
     )
     type_id = SelectField("Type", coerce=int, validators=[InputRequired("Choose a type.")])
+    sex = SelectField("Sex", choices=SEX_CHOICES, coerce=sex_value, default=Sex.UNKNOWN.value)
+    neutered = BooleanField("Neutered")
+    breed = StringField(
+        "Breed (optional)",
+        filters=[strip],
+        validators=[Optional(), Length(max=max_length(Pet.breed)), printable],
+    )
+    colour = StringField(
+        "Colour (optional)",
+        filters=[strip],
+        validators=[Optional(), Length(max=max_length(Pet.colour)), printable],
+    )
+    microchip = StringField(
+        "Microchip (optional)",
+        filters=[strip, without_separators],
+        validators=[Optional(), Length(max=max_length(Pet.microchip)), microchip_number],
+        description="15 digits; spaces as printed on the label are fine.",
+    )
+    deceased_on = DateField(
+        "Deceased on (optional)",
+        validators=[Optional(), plausible_death],
+        description="A deceased pet is no longer booked or reminded; its record stays.",
+    )
     version = VersionField()  # the version the form was loaded at (app.concurrency)
     submit = SubmitField("Save pet")
 

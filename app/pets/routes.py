@@ -10,6 +10,7 @@ from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.models import Owner, Pet
 from app.pets.forms import PetForm
+from app.pets.profile import PROFILE_FIELDS
 from app.pets.services import (
     DuplicatePetName,
     add_pet,
@@ -18,6 +19,7 @@ from app.pets.services import (
     upcoming_and_history,
     update_pet,
 )
+from app.validation import FieldRefusal
 from app.weights.services import load_weight_history
 
 bp = Blueprint("pets", __name__, url_prefix="/owners/<int:owner_id>/pets")
@@ -35,6 +37,12 @@ PET_LABELS = {
     "Name": "name",
     "Birth date": lambda pet: pet.birth_date.isoformat() if pet.birth_date else None,
     "Type": lambda pet: pet.type.name,
+    "Sex": lambda pet: pet.sex.label,
+    "Neutered": lambda pet: "yes" if pet.neutered else "no",
+    "Breed": "breed",
+    "Colour": "colour",
+    "Microchip": "microchip",
+    "Deceased on": lambda pet: pet.deceased_on.isoformat() if pet.deceased_on else None,
 }
 
 
@@ -51,6 +59,13 @@ def detail(owner_id, pet_id):
                            weight_history=load_weight_history(pet))
 
 
+def pet_fields(form):
+    """The pet service's arguments from a valid pet form."""
+    fields = {"name": form.name.data, "birth_date": form.birth_date.data,
+              "type_id": form.type_id.data}
+    return fields | {field: form[field].data for field in PROFILE_FIELDS}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required("pets.edit")
 def new(owner_id):
@@ -59,9 +74,11 @@ def new(owner_id):
     form = PetForm()
     if form.validate_on_submit():
         try:
-            pet = add_pet(owner.id, form.name.data, form.birth_date.data, form.type_id.data)
+            pet = add_pet(owner.id, **pet_fields(form))
         except DuplicatePetName as error:
             form.name.errors.append(str(error))
+        except FieldRefusal as refusal:  # a microchip taken, perhaps by a request just now
+            form[refusal.field].errors.append(str(refusal))
         else:
             db.session.commit()
             flash(f"Pet {pet.name} added.", "success")
@@ -72,16 +89,18 @@ def new(owner_id):
 @bp.route("/<int:pet_id>/edit", methods=["GET", "POST"])
 @permission_required("pets.edit")
 def edit(owner_id, pet_id):
-    """Change a pet's name, birth date or type."""
+    """Change a pet's name, birth date, type or profile (sex, microchip, deceased ...)."""
     owner = db.get_or_404(Owner, owner_id)
     pet = owner_pet_or_404(owner_id, pet_id)
     form = PetForm(obj=pet)
     if form.validate_on_submit():
         try:
             with saving(pet, form.version.data):
-                update_pet(pet, form.name.data, form.birth_date.data, form.type_id.data)
+                update_pet(pet, **pet_fields(form))
         except DuplicatePetName as error:
             form.name.errors.append(str(error))
+        except FieldRefusal as refusal:
+            form[refusal.field].errors.append(str(refusal))
         except ChangedMeanwhile:
             pet, saved = refuse_stale_form(form, lambda: owner_pet_or_404(owner_id, pet_id),
                                            PET_LABELS)

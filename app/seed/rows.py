@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AppointmentStatus, Pet, PetType
+from app.models import AppointmentStatus, Pet, PetType, Sex
 from app.seed import vocabulary as words
 from app.seed.writing import reserve_ids
 from app.vets.services import create_vet
@@ -54,8 +54,10 @@ def fake_owner(rng, owner_id):
 
 def fake_pets(rng, owner_rows, pets_per_owner, pet_types):
     """Pet rows (with reserved ids): differently named pets for each owner."""
+    # The profile as every pet had it before there was one (the writer sends each column).
+    profile = {"sex": Sex.UNKNOWN, "neutered": False}
     rows = [
-        {"owner_id": owner["id"], "name": name, **pet_types.draw()}
+        {"owner_id": owner["id"], "name": name, **pet_types.draw(), **profile}
         for owner in owner_rows
         for name in rng.sample(words.PET_NAMES, pets_per_owner)
     ]
