@@ -69,7 +69,10 @@ def register_blueprints(app):
     from app.owners.routes import bp as owners_bp
     from app.pets.routes import bp as pets_bp
     from app.reference.routes import bp as reference_bp
+    from app.reference.vaccines import bp as vaccine_types_bp
+    from app.reminders.routes import bp as reminders_bp
     from app.users.routes import bp as users_bp
+    from app.vaccinations.routes import bp as vaccinations_bp
     from app.vets.routes import bp as vets_bp
     from app.visits.routes import bp as visits_bp
 
@@ -85,6 +88,9 @@ def register_blueprints(app):
         visits_bp,
         users_bp,
         reference_bp,
+        vaccine_types_bp,
+        vaccinations_bp,
+        reminders_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)
@@ -120,12 +126,15 @@ def register_commands(app):
     from app.cli import command_group
     from app.owners.commands import export_owners, import_owners
     from app.pets.commands import pettypes_cli
+    from app.reminders.commands import reminders_cli
     from app.seed.commands import seed
+    from app.vaccinations.commands import vaccines_cli
     from app.vets.commands import specialties_cli, vets_cli
 
     app.cli.add_command(seed)
     app.cli.add_command(users)
-    for group in (vets_cli, specialties_cli, pettypes_cli, appointments_cli):
+    for group in (vets_cli, specialties_cli, pettypes_cli, appointments_cli, vaccines_cli,
+                  reminders_cli):
         app.cli.add_command(group)
     app.cli.add_command(command_group("import", "Read CSV files into the database.", import_owners))
     app.cli.add_command(

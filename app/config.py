@@ -107,6 +107,12 @@ def from_environment():
         "SLOT_MINUTES": _env_int("SLOT_MINUTES", 15, minimum=5),
         # How far ahead a booking may be made.
         "BOOKING_HORIZON_DAYS": _env_int("BOOKING_HORIZON_DAYS", 365, minimum=1),
+        # Printed on the pet record and the vaccination certificate.
+        "CLINIC_NAME": os.environ.get("CLINIC_NAME", "PetClinic Madison"),
+        "CLINIC_ADDRESS": os.environ.get(
+            "CLINIC_ADDRESS", "1 S. Pinckney St., Madison, WI 53703"
+        ),
+        "CLINIC_PHONE": os.environ.get("CLINIC_PHONE", "(608) 555-0100"),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 10, minimum=1),
         "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000, minimum=1),

@@ -46,6 +46,9 @@ UNIQUE = {
     "uq_appointment_types_name": Violation(
         409, "An appointment type of that name exists already.", "name"
     ),
+    "uq_vaccine_types_name": Violation(409, "A vaccine type of that name exists already.", "name"),
+    "uq_reminder_dismissals_reminder": Violation(409, "That reminder was dismissed already."),
+    "pk_vaccine_type_species": Violation(409, "That species is listed already.", "species"),
     "pk_clinic_closures": Violation(409, "That day is a closure already.", "day"),
     "pk_vet_rota": Violation(409, "That weekday is in the rota already.", "weekday"),
     # PostgreSQL's exclusion constraint on a vet's overlapping appointments (not unique, but
@@ -74,6 +77,15 @@ FOREIGN_KEYS = {
     "fk_appointment_types_specialty_id_specialties",
     "fk_vet_rota_vet_id_vets",
     "fk_vet_absences_vet_id_vets",
+    "fk_vaccine_type_species_vaccine_type_id_vaccine_types",
+    "fk_vaccine_type_species_pet_type_id_pet_types",
+    "fk_vaccinations_pet_id_pets",
+    "fk_vaccinations_vaccine_type_id_vaccine_types",
+    "fk_vaccinations_vet_id_vets",
+    "fk_vaccinations_visit_id_visits",
+    "fk_reminder_dismissals_pet_id_pets",
+    "fk_reminder_dismissals_vaccine_type_id_vaccine_types",
+    "fk_reminder_contacts_owner_id_owners",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -13,6 +13,7 @@ NAV_LINKS = [
     ("owners.find", "Find owners", "owners.view"),
     ("vets.index", "Veterinarians", "vets.view"),
     ("appointments.day", "Day sheet", "appointments.view"),
+    ("reminders.due_list", "Reminders", "reminders.view"),
     ("users.index", "Staff accounts", "users.manage"),
     ("reference.index", "Pet types & specialties", "reference.manage"),
 ]
@@ -21,6 +22,7 @@ PET_ACTIONS = [
     ("appointments.book", "Book appointment", "appointments.book"),
     ("free_slots.find", "Find free slots", "appointments.book"),
     ("visits.new", "Add visit", "visits.record"),
+    ("vaccinations.index", "Vaccinations", "owners.view"),
 ]
 
 

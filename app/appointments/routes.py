@@ -23,6 +23,9 @@ from app.extensions import db
 from app.models import Appointment, AppointmentStatus
 from app.pagination import page_number
 from app.pets.services import pet_with_owner
+from app.reminders.due import pet_due_soon
+from app.vaccinations.services import VaccinationRefused
+from app.validation import max_length
 
 bp = Blueprint("appointments", __name__)
 
@@ -77,7 +80,10 @@ def book(owner_id, pet_id):
             return redirect(url_for("owners.detail", owner_id=owner_id))
     if request.method == "GET":
         form.date.data = clinic_today() + timedelta(days=1)
-    return render_template("appointments/book.html", form=form, pet=pet)
+        # "Book" on a reminder row names what the booking is for (?reason=Vaccination: rabies).
+        form.reason.data = request.args.get("reason", "")[: max_length(Appointment.reason)] or None
+    return render_template("appointments/book.html", form=form, pet=pet,
+                           due=pet_due_soon(pet.id, clinic_today()))
 
 
 def day_from_args():
@@ -195,7 +201,7 @@ def complete(appointment_id):
                        f"{appointment.status.label.lower()}.")
         flash(refusal, "danger")
         return redirect(url_for("appointments.detail", appointment_id=appointment.id))
-    form = CompleteForm()
+    form = CompleteForm(pet_type_id=appointment.pet.type_id)
     if request.method == "GET":
         form.follow_up_vet_id.data = appointment.vet_id
     if form.validate_on_submit():
@@ -209,10 +215,16 @@ def complete(appointment_id):
                     "duration": form.follow_up_minutes.data,
                 }
         try:
-            _, booked, refused = complete_appointment(appointment, form.description.data, follow_up)
+            _, booked, refused = complete_appointment(
+                appointment, form.description.data, follow_up, form.vaccination()
+            )
         except IllegalTransition as refusal:  # completed (or changed) by another desk meanwhile
             flash(str(refusal), "danger")
             return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+        except VaccinationRefused as refusal:  # checked before anything was written
+            field = refusal.field if refusal.field in form else "vaccine_type_id"
+            form[field].errors.append(str(refusal))
+            return _completion_page(form, appointment)
         db.session.commit()
         flash(f"{appointment.pet.name}'s appointment completed and the visit recorded.", "success")
         if booked is not None:
@@ -220,4 +232,11 @@ def complete(appointment_id):
         if problem or refused:
             flash(f"The follow-up was NOT booked. {problem or refused}", "warning")
         return redirect(url_for("appointments.detail", appointment_id=appointment.id))
-    return render_template("appointments/complete.html", form=form, appointment=appointment)
+    return _completion_page(form, appointment)
+
+
+def _completion_page(form, appointment):
+    """The completion form, with the pet's due and overdue vaccinations beside it."""
+    due = pet_due_soon(appointment.pet_id, clinic_today())
+    return render_template("appointments/complete.html", form=form, appointment=appointment,
+                           due=due)

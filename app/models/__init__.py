@@ -7,6 +7,14 @@ from app.models.owner import Owner
 from app.models.pet import Pet, PetType
 from app.models.staff_session import StaffSession
 from app.models.user import Role, User
+from app.models.vaccination import (
+    DismissalReason,
+    ReminderContact,
+    ReminderDismissal,
+    Vaccination,
+    VaccineType,
+    vaccine_type_species,
+)
 from app.models.vet import Specialty, Vet, vet_specialties
 from app.models.visit import Visit
 from app.models.working_time import Absence, ClinicClosure, OpeningHours, RotaDay
@@ -27,6 +35,12 @@ __all__ = [
     "Specialty",
     "StaffSession",
     "User",
+    "DismissalReason",
+    "ReminderContact",
+    "ReminderDismissal",
+    "Vaccination",
+    "VaccineType",
+    "vaccine_type_species",
     "Vet",
     "Visit",
     "vet_specialties",

@@ -14,6 +14,7 @@ from app.models.columns import Timestamps, Versioned, owned_collection
 if TYPE_CHECKING:
     from app.models.appointment import Appointment
     from app.models.owner import Owner
+    from app.models.vaccination import ReminderDismissal, Vaccination
     from app.models.visit import Visit
 
 
@@ -55,6 +56,12 @@ class Pet(Versioned, Timestamps, Base):
         "pet", order_by="Appointment.starts_at"
     )
     visits: Mapped[list[Visit]] = owned_collection("pet", order_by="Visit.date.desc()")
+    vaccinations: Mapped[list[Vaccination]] = owned_collection(
+        "pet", order_by="(Vaccination.given_on.desc(), Vaccination.id.desc())"
+    )
+    reminder_dismissals: Mapped[list[ReminderDismissal]] = owned_collection(
+        "pet", order_by="ReminderDismissal.due_on"
+    )
 
     __table_args__ = (
         sa.Index(
