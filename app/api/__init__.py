@@ -6,7 +6,16 @@ from flask_cors import CORS
 from flask_smorest import Api
 
 # Importing the resource modules attaches their routes to the blueprint.
-from app.api import appointments, owners, pets, reference, users, vets, visits  # noqa: F401
+from app.api import (  # noqa: F401
+    appointments,
+    owners,
+    pets,
+    reference,
+    users,
+    vaccinations,
+    vets,
+    visits,
+)
 from app.api import errors
 from app.api.auth import CookielessApi, api_user
 from app.api.blueprint import bp
@@ -55,7 +64,7 @@ def init_api(app):
     app.config.setdefault("API_VERSION", "1.0")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config["API_SPEC_OPTIONS"] = {
-        "info": {"description": "The Spring PetClinic REST contract, plus appointments."},
+        "info": {"description": "The Spring PetClinic REST contract, plus appointments, vaccinations and reminders."},
         **({"security": [{"basicAuth": []}]} if auth else {}),
     }
     api = PetClinicApi(app)

@@ -19,6 +19,10 @@ class VaccineTypeRefused(FieldRefusal):
     field = "name"
 
 
+class DuplicateVaccineName(VaccineTypeRefused):
+    """Another vaccine type has that name (ignoring case)."""
+
+
 class VaccineTypeInUse(ValueError):
     """Vaccinations or reminders refer to the vaccine type, so it cannot be removed."""
 
@@ -45,7 +49,7 @@ def _check(name, interval_months, species_ids, exclude_id=None):
     if exclude_id is not None:
         taken = taken.where(VaccineType.id != exclude_id)
     if db.session.scalar(taken.limit(1)) is not None:
-        raise VaccineTypeRefused(f"A vaccine type named {name!r} exists already.")
+        raise DuplicateVaccineName(f"A vaccine type named {name!r} exists already.")
     wanted = set(species_ids or ())
     if not wanted:
         raise VaccineTypeRefused("Choose the species it applies to.", field="species")
@@ -63,7 +67,9 @@ def _saved(row):
     except IntegrityError as error:
         if constraint_name(error) != NAME_UNIQUE:
             raise
-        raise VaccineTypeRefused(f"A vaccine type named {row.name!r} exists already.") from None
+        raise DuplicateVaccineName(
+            f"A vaccine type named {row.name!r} exists already."
+        ) from None
     return row
 
 
