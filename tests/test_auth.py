@@ -47,6 +47,17 @@ ACCESS = {
     "users.sign_out_everywhere": ADMIN,
     "reference.index": ADMIN,
     "auth.logout": ALL,
+    "free_slots.find": ALL,
+    "vaccinations.index": ALL,  # a GET; recording (its POST) is CLINICAL: test_vaccinations
+    "vaccinations.record": ALL,
+    "vaccinations.certificate": ALL,
+    "vaccine_types.index": ADMIN,
+    "vaccine_types.new": ADMIN,
+    "vaccine_types.edit": ADMIN,
+    "vaccine_types.delete": ADMIN,
+    "reminders.due_list": ALL,
+    "reminders.call_list": ALL,
+    "reminders.dismiss": ALL,
 }
 PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz"}
 
@@ -62,9 +73,11 @@ def records(dbs, today, app):
         # Today at midnight: its day has come, so it can be checked in.
         appointment = f.appointment(session, pet, vet, starts_at=datetime.combine(today, time.min))
         user_id = session.scalar(sa.select(User.id).where(User.username == "reception"))
+        vaccine = f.vaccine_type(session, "Route vaccine", ("cat",))
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id,
-                "appointment_id": appointment.id, "user_id": user_id, "action": "check-in"}
+                "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
+                "type_id": vaccine.id}
 
 
 def requests_for(app, records):

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.clinic import clinic_today
 from app.extensions import db
@@ -66,10 +67,14 @@ def prepare_vaccination(pet, vaccine_type_id, given_on, batch, vet_id=None, next
         )
     if vet_id is not None and db.session.get(Vet, vet_id) is None:
         raise VaccinationRefused("That vet does not exist.", field="vet_id")
-    return Vaccination(
-        pet_id=pet.id, vaccine_type=vaccine, given_on=given_on, batch=batch, vet_id=vet_id,
+    # By id, not through the relationship: the vaccine is in the session and this dose is
+    # not yet (a backref would try to flush it early). It is set as loaded, for the caller.
+    dose = Vaccination(
+        pet_id=pet.id, vaccine_type_id=vaccine.id, given_on=given_on, batch=batch, vet_id=vet_id,
         visit_id=visit_id, next_due_on=due,
     )
+    set_committed_value(dose, "vaccine_type", vaccine)
+    return dose
 
 
 def record_vaccination(pet, vaccine_type_id, given_on, batch, vet_id=None, next_due=None,
