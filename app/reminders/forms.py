@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SubmitField
+from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
 
 from app.clinic import clinic_today
@@ -69,7 +69,7 @@ class DismissForm(PageForm):
     pet_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
     vaccine_type_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
     due_on = DateField(validators=[InputRequired()])
-    reason = SelectField("Reason", choices=REASONS,
+    reason = SelectField("Reason", choices=[SelectChoice(*choice) for choice in REASONS],
                          validators=[InputRequired(), AnyOf([value for value, _ in REASONS])])
     back = HiddenField()  # the due list's query string, to return to
     submit = SubmitField("Dismiss")
