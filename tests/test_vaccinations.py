@@ -146,6 +146,7 @@ def test_a_vaccination_given_at_completion_is_saved_with_the_visit(sign_in, dbs,
     vet = sign_in("vet")
     page = vet.get(f"/appointments/{checked_in}/complete").get_data(as_text=True)
     assert ">DHPP<" in page and ">FVRCP<" not in page  # Rex is a dog
+    assert 'id="vaccinations-due"' in page
 
     response = vet.post(f"/appointments/{checked_in}/complete", data={
         "description": "Annual check, healthy.", "vaccine_type_id": clinic["dhpp"],
