@@ -64,7 +64,8 @@ def init_api(app):
     app.config.setdefault("API_VERSION", "1.0")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config["API_SPEC_OPTIONS"] = {
-        "info": {"description": "The Spring PetClinic REST contract, plus appointments, vaccinations and reminders."},
+        "info": {"description": "The Spring PetClinic REST contract, plus appointments, "
+                                "vaccinations and reminders."},
         **({"security": [{"basicAuth": []}]} if auth else {}),
     }
     api = PetClinicApi(app)

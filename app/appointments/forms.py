@@ -16,28 +16,16 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
 from app.concurrency import VersionField
-from app.forms import PageForm
+from app.forms import PageForm, WholeNumberRange
 from app.models import Appointment, Vaccination, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.routing import MAX_ID
 from app.vaccinations.forms import next_due_field, offer_vaccines, vaccine_field
 from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
-
-
-class WholeNumberRange(NumberRange):
-    """NumberRange for whole numbers of any size."""
-
-    def __call__(self, form, field):
-        # NumberRange tests for NaN through a float, and a number of 309 digits or more
-        # overflows one (OverflowError, a 500): compare integers as integers first.
-        if isinstance(field.data, int) and not self.min <= field.data <= self.max:
-            raise ValidationError(self.message)
-        super().__call__(form, field)
 
 
 DURATION_RULE = WholeNumberRange(

@@ -108,7 +108,7 @@ class Vaccination(Base):
         return f"<Vaccination {self.id} pet #{self.pet_id} on {self.given_on}>"
 
 
-class DismissalReason(enum.Enum):
+class DismissalReason(enum.StrEnum):
     """Why a reminder will not be followed up."""
 
     MOVED_AWAY = "moved_away"

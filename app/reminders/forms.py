@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 
 from app.clinic import clinic_today
-from app.forms import PageForm
+from app.forms import PageForm, WholeNumberRange
 from app.models import DismissalReason
 from app.reminders.due import DueFilter
 from app.routing import MAX_ID
@@ -16,13 +16,13 @@ from app.vets.forms import vet_choices
 # Without ?to=, the list runs to this many days from today.
 DEFAULT_DAYS_AHEAD = 30
 ANY = 0
-ID_RULE = NumberRange(ANY, MAX_ID, "Choose from the list.")
+ID_RULE = WholeNumberRange(ANY, MAX_ID, "Choose from the list.")
 # The filter arguments the list's links and forms carry along.
 FILTER_ARGS = ("from", "to", "vaccine", "vet")
 
 
 class DueListForm(PageForm):
-    """?from=&to=&vaccine=&vet=: the range of due dates, a vaccine type, the vet of the last dose."""
+    """?from=&to=&vaccine=&vet=: a range of due dates, a vaccine type, the vet of the last dose."""
 
     class Meta:
         csrf = False  # a GET filter: it changes nothing
@@ -66,8 +66,8 @@ REASONS = [(reason.value, reason.label) for reason in DismissalReason]
 class DismissForm(PageForm):
     """Dismiss one reminder: the pet, vaccine type and due date it is about, and why."""
 
-    pet_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
-    vaccine_type_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
+    pet_id = IntegerField(validators=[InputRequired(), WholeNumberRange(1, MAX_ID)])
+    vaccine_type_id = IntegerField(validators=[InputRequired(), WholeNumberRange(1, MAX_ID)])
     due_on = DateField(validators=[InputRequired()])
     reason = SelectField("Reason", choices=[SelectChoice(*choice) for choice in REASONS],
                          validators=[InputRequired(), AnyOf([value for value, _ in REASONS])])

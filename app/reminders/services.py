@@ -17,7 +17,7 @@ class DismissalRefused(ValueError):
 
 
 def dismiss_reminder(pet_id, vaccine_type_id, due_on, reason):
-    """Dismiss the pet's reminder of that vaccine type due on that day; DismissalRefused if not open."""
+    """Dismiss the pet's reminder of a vaccine type due on a day; DismissalRefused if not open."""
     if not isinstance(reason, DismissalReason):
         raise DismissalRefused("Choose why the reminder is dismissed.")
     open_reminder = db.session.scalar(

@@ -9,9 +9,9 @@ from wtforms import (
     SubmitField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import PageForm
+from app.forms import PageForm, WholeNumberRange
 from app.models import Vaccination, VaccineType
 from app.models.vaccination import MAX_INTERVAL_MONTHS
 from app.routing import MAX_ID
@@ -20,12 +20,13 @@ from app.vaccinations.types import vaccine_choices
 from app.vets.forms import vet_choices
 
 NO_CHOICE = 0
-ID_RULE = NumberRange(NO_CHOICE, MAX_ID, "Choose from the list.")
+ID_RULE = WholeNumberRange(NO_CHOICE, MAX_ID, "Choose from the list.")
 
 
 def vaccine_field(label, required):
     """A vaccine type select (its choices are the pet's species' vaccines, set per pet)."""
-    validators = [InputRequired("Choose a vaccine."), NumberRange(1, MAX_ID, "Choose a vaccine.")]
+    validators = [InputRequired("Choose a vaccine."),
+                  WholeNumberRange(1, MAX_ID, "Choose a vaccine.")]
     # The service checks that the vaccine applies to the pet's species, under its own
     # message; the choices only offer the right ones.
     return SelectField(label, coerce=int, validate_choice=False,
@@ -82,7 +83,7 @@ class VaccineTypeForm(PageForm):
     interval_months = IntegerField(
         "Months until the next dose",
         validators=[InputRequired("Enter the months."),
-                    NumberRange(1, MAX_INTERVAL_MONTHS,
+                    WholeNumberRange(1, MAX_INTERVAL_MONTHS,
                                 f"Between 1 and {MAX_INTERVAL_MONTHS} months.")],
     )
     submit = SubmitField("Save")

@@ -87,7 +87,7 @@ def update_vaccine_type(row, name, interval_months, species_ids):
 
 
 def remove_vaccine_type(row):
-    """Remove a vaccine type; VaccineTypeInUse while vaccinations refer to it (ON DELETE RESTRICT)."""
+    """Remove a vaccine type; VaccineTypeInUse while doses refer to it (ON DELETE RESTRICT)."""
     try:
         with db.session.begin_nested():
             db.session.delete(row)
