@@ -71,8 +71,11 @@ def register_blueprints(app):
     from app.pets.alert_routes import bp as pet_alerts_bp
     from app.pets.routes import bp as pets_bp
     from app.reference.routes import bp as reference_bp
+    from app.reference.vaccines import bp as vaccine_types_bp
+    from app.reminders.routes import bp as reminders_bp
     from app.schedule.routes import bp as schedule_bp
     from app.users.routes import bp as users_bp
+    from app.vaccinations.routes import bp as vaccinations_bp
     from app.vets.routes import bp as vets_bp
     from app.visits.routes import bp as visits_bp
     from app.weights.routes import bp as weights_bp
@@ -95,6 +98,9 @@ def register_blueprints(app):
         reference_bp,
         calendar_feed_bp,
         working_time_bp,
+        vaccine_types_bp,
+        vaccinations_bp,
+        reminders_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)
@@ -132,7 +138,9 @@ def register_commands(app):
     from app.owners.commands import export_owners, import_owners
     from app.pets.commands import pettypes_cli
     from app.reference.commands import appointment_types_cli
+    from app.reminders.commands import reminders_cli
     from app.seed.commands import seed
+    from app.vaccinations.commands import vaccines_cli
     from app.vets.commands import specialties_cli, vets_cli
     from app.working_time.commands import closures_cli, hours_cli
     from app.working_time.vet_commands import absences_cli, rota_cli
@@ -141,7 +149,7 @@ def register_commands(app):
     app.cli.add_command(seed)
     app.cli.add_command(users)
     for group in (vets_cli, specialties_cli, pettypes_cli, appointment_types_cli, appointments_cli,
-                  hours_cli, closures_cli, rota_cli, absences_cli):
+                  hours_cli, closures_cli, rota_cli, absences_cli, vaccines_cli, reminders_cli):
         app.cli.add_command(group)
     app.cli.add_command(command_group("import", "Read CSV files into the database.", import_owners))
     app.cli.add_command(

@@ -112,6 +112,12 @@ def from_environment():
         # How long the author of a visit (or an administrator) may correct it, from when it
         # was recorded; after that it is locked and takes only addenda. 0: locked at once.
         "VISIT_CORRECTION_HOURS": _env_int("VISIT_CORRECTION_HOURS", 24, minimum=0),
+        # Printed on the pet record and the vaccination certificate.
+        "CLINIC_NAME": os.environ.get("CLINIC_NAME", "PetClinic Madison"),
+        "CLINIC_ADDRESS": os.environ.get(
+            "CLINIC_ADDRESS", "1 S. Pinckney St., Madison, WI 53703"
+        ),
+        "CLINIC_PHONE": os.environ.get("CLINIC_PHONE", "(608) 555-0100"),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 10, minimum=1),
         "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000, minimum=1),

@@ -49,6 +49,9 @@ UNIQUE = {
     "uq_appointment_types_name": Violation(
         409, "An appointment type of that name exists already.", "name"
     ),
+    "uq_vaccine_types_name": Violation(409, "A vaccine type of that name exists already.", "name"),
+    "uq_reminder_dismissals_reminder": Violation(409, "That reminder was dismissed already."),
+    "pk_vaccine_type_species": Violation(409, "That species is listed already.", "species"),
     "pk_clinic_closures": Violation(409, "That day is a closure already.", "day"),
     "pk_vet_rota": Violation(409, "That weekday is in the rota already.", "weekday"),
     # Feeds are written under the vet's row lock; these back it up.
@@ -93,6 +96,15 @@ FOREIGN_KEYS = {
     "fk_pet_weights_appointment_id_appointments",
     "fk_pet_weights_recorded_by_id_users",
     "fk_pet_alerts_pet_id_pets",
+    "fk_vaccine_type_species_vaccine_type_id_vaccine_types",
+    "fk_vaccine_type_species_pet_type_id_pet_types",
+    "fk_vaccinations_pet_id_pets",
+    "fk_vaccinations_vaccine_type_id_vaccine_types",
+    "fk_vaccinations_vet_id_vets",
+    "fk_vaccinations_visit_id_visits",
+    "fk_reminder_dismissals_pet_id_pets",
+    "fk_reminder_dismissals_vaccine_type_id_vaccine_types",
+    "fk_reminder_contacts_owner_id_owners",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -2,6 +2,7 @@
 
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
+from wtforms.validators import NumberRange, ValidationError
 
 
 class PageForm(FlaskForm):
@@ -15,6 +16,17 @@ class PageForm(FlaskForm):
             if has_request_context() and request.is_json and not hasattr(formdata, "getlist"):
                 return None
             return super().wrap_formdata(form, formdata)
+
+
+class WholeNumberRange(NumberRange):
+    """NumberRange for whole numbers of any size."""
+
+    def __call__(self, form, field):
+        # NumberRange tests for NaN through a float, and a number of 309 digits or more
+        # overflows one (OverflowError, a 500): compare integers as integers first.
+        if isinstance(field.data, int) and not self.min <= field.data <= self.max:
+            raise ValidationError(self.message)
+        super().__call__(form, field)
 
 
 def error_summary(form):

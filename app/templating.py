@@ -14,6 +14,7 @@ NAV_LINKS = [
     ("vets.index", "Veterinarians", "vets.view"),
     ("schedule.grid", "Schedule", "appointments.view"),
     ("appointments.day", "Day sheet", "appointments.view"),
+    ("reminders.due_list", "Reminders", "reminders.view"),
     ("users.index", "Staff accounts", "users.manage"),
     ("reference.index", "Reference data", "reference.manage"),
     ("working_time.clinic", "Working time", "schedule.manage"),
@@ -24,6 +25,7 @@ PET_ACTIONS = [
     ("free_slots.find", "Find free slots", "appointments.book"),
     ("visits.new", "Add visit", "visits.record"),
     ("weights.index", "Weights", "owners.view"),
+    ("vaccinations.index", "Vaccinations", "owners.view"),
 ]
 # Not offered for a deceased pet (a visit can still be recorded: the record stays open).
 LIVING_PETS_ONLY = {"appointments.book", "free_slots.find"}

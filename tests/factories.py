@@ -98,3 +98,27 @@ def visit(session, pet_row, vet_row=None, day=date(2024, 1, 15), description="Ch
     session.add(row)
     session.flush()
     return row
+
+
+def vaccine_type(session, name="Rabies", species=("cat", "dog"), months=12):
+    """A new vaccine type for those species."""
+    from app.models import VaccineType
+
+    row = VaccineType(name=name, interval_months=months,
+                      species=[pet_type(session, kind) for kind in species])
+    session.add(row)
+    session.flush()
+    return row
+
+
+def vaccination(session, pet_row, vaccine, given_on, vet_row=None, batch="LOT-1", next_due_on=None):
+    """A new vaccination of ``pet_row`` (due after the vaccine's interval unless told)."""
+    from app.models import Vaccination
+    from app.vaccinations.due_dates import next_due_on as due_after
+
+    row = Vaccination(pet=pet_row, vaccine_type=vaccine, given_on=given_on, batch=batch,
+                      vet=vet_row,
+                      next_due_on=next_due_on or due_after(given_on, vaccine.interval_months))
+    session.add(row)
+    session.flush()
+    return row

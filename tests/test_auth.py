@@ -73,6 +73,16 @@ ACCESS = {
     "calendar_feed.manage": ADMIN,
     "calendar_feed.issue": ADMIN,
     "calendar_feed.revoke": ADMIN,
+    "vaccinations.index": ALL,  # a GET; recording (its POST) is CLINICAL: test_vaccinations
+    "vaccinations.record": ALL,
+    "vaccinations.certificate": ALL,
+    "vaccine_types.index": ADMIN,
+    "vaccine_types.new": ADMIN,
+    "vaccine_types.edit": ADMIN,
+    "vaccine_types.delete": ADMIN,
+    "reminders.due_list": ALL,
+    "reminders.call_list": ALL,
+    "reminders.dismiss": ALL,
 }
 # The calendar feed's secret URL is its own credential.
 PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz",
@@ -97,6 +107,7 @@ def records(dbs, today, app):
         absence = Absence(vet_id=vet.id, starts_at=datetime.combine(closed, time.min),
                           ends_at=datetime.combine(closed, time(12)), reason="Leave")
         session.add(absence)
+        vaccine = f.vaccine_type(session, "Route vaccine", ("cat",))
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",

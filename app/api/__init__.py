@@ -15,6 +15,7 @@ from app.api import (  # noqa: F401
     pets,
     reference,
     users,
+    vaccinations,
     vets,
     visits,
     weights,
@@ -66,7 +67,8 @@ def init_api(app):
     app.config.setdefault("API_VERSION", "1.0")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config["API_SPEC_OPTIONS"] = {
-        "info": {"description": "The Spring PetClinic REST contract, plus appointments."},
+        "info": {"description": "The Spring PetClinic REST contract, plus appointments, "
+                                "vaccinations and reminders."},
         **({"security": [{"basicAuth": []}]} if auth else {}),
     }
     api = PetClinicApi(app)

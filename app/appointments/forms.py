@@ -16,32 +16,20 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
 from app.concurrency import VersionField
-from app.forms import PageForm
-from app.models import Appointment, Visit
+from app.forms import PageForm, WholeNumberRange
+from app.models import Appointment, Vaccination, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.reference.appointment_types import list_appointment_types
 from app.routing import MAX_ID
+from app.vaccinations.forms import next_due_field, offer_vaccines, vaccine_field
 from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
 from app.weights.forms import KilogramsField
-
-
-class WholeNumberRange(NumberRange):
-    """NumberRange for whole numbers of any size."""
-
-    def __call__(self, form, field):
-        # NumberRange tests for NaN through a float, and a number of 309 digits or more
-        # overflows one (OverflowError, a 500): compare integers as integers first.
-        if isinstance(field.data, int) and not self.min <= field.data <= self.max:
-            raise ValidationError(self.message)
-        super().__call__(form, field)
-
 
 DURATION_RULE = WholeNumberRange(
     MIN_DURATION, MAX_DURATION, f"Between {MIN_DURATION} and {MAX_DURATION} minutes."
@@ -125,11 +113,25 @@ class CompleteForm(PageForm):
     follow_up_minutes = IntegerField(
         "Follow-up duration (minutes)", default=30, validators=[Optional(), DURATION_RULE]
     )
+    # A vaccination given at the visit: saved with it, or (if refused) nothing is.
+    vaccine_type_id = vaccine_field("Vaccine given", required=False)
+    # Required with a vaccine: the service refuses a dose without its batch number.
+    batch = StringField("Batch (lot)", filters=[strip], validators=[
+        Optional(), Length(max=max_length(Vaccination.batch)), printable])
+    next_due_on = next_due_field()
     submit = SubmitField("Complete")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pet_type_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.follow_up_vet_id.choices = vet_choices()
+        offer_vaccines(self.vaccine_type_id, pet_type_id, blank="— none —")
+
+    def vaccination(self):
+        """The vaccination the form asks for ({vaccine_type_id, batch, next_due}), or None."""
+        if not self.vaccine_type_id.data:
+            return None
+        return {"vaccine_type_id": self.vaccine_type_id.data, "batch": self.batch.data,
+                "next_due": self.next_due_on.data}
 
     def validate(self, extra_validators=None):
         """Valid when the completion is; the follow-up's own errors never block it."""

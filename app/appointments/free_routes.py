@@ -7,13 +7,13 @@ from flask import Blueprint, abort, render_template, request
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.appointments.forms import DURATION_RULE, WholeNumberRange
+from app.appointments.forms import DURATION_RULE
 from app.appointments.free_slots import candidate_vets, next_free_slots
 from app.appointments.routes import not_bookable
 from app.auth.permissions import permission_required
 from app.clinic import clinic_now, clinic_today
 from app.extensions import db
-from app.forms import PageForm
+from app.forms import PageForm, WholeNumberRange
 from app.models import Appointment, AppointmentType
 from app.pets.profile import deceased_refusal
 from app.pets.services import pet_with_owner

@@ -1,4 +1,5 @@
-"""A booking form filled from its URL: ?type_id=&vet_id=&date=&start_time=HH:MM&duration_minutes=.
+"""A booking form filled from its URL: ?type_id=&vet_id=&date=&start_time=HH:MM&duration_minutes=
+&reason=.
 
 The schedule's free slots and the reminders' due list link here. A value that cannot be used is left out, never an error:
 the form is still there to fill in by hand.
@@ -7,9 +8,11 @@ the form is still there to fill in by hand.
 from datetime import date, datetime, time
 
 from app.appointments.schedule import has_day_sheet
+from app.models import Appointment
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.reference.appointment_types import appointment_type_or_none
 from app.routing import MAX_ID
+from app.validation import max_length
 
 
 def _whole(raw, low, high):
@@ -59,6 +62,10 @@ def prefill_booking_form(form, args):
     if kind is not None:
         values["type_id"] = kind.id
         values.setdefault("duration_minutes", kind.duration_minutes)
+    # "Book" on a reminder row names what the booking is for (?reason=Vaccination: rabies).
+    reason = args.get("reason", "")[: max_length(Appointment.reason)].strip()
+    if reason:
+        values["reason"] = reason
     for name, value in values.items():
         form[name].data = value
 

@@ -31,6 +31,8 @@ from app.models import Appointment, AppointmentStatus
 from app.pagination import page_number
 from app.pets.profile import deceased_refusal
 from app.pets.services import pet_with_owner
+from app.reminders.due import pet_due_soon
+from app.vaccinations.services import VaccinationRefused
 from app.weights.forms import CheckInForm
 from app.weights.services import WeightRefused, record_weight
 
@@ -93,8 +95,9 @@ def book(owner_id, pet_id):
             return redirect(url_for("owners.detail", owner_id=owner_id))
     if request.method == "GET":
         form.date.data = clinic_today() + timedelta(days=1)
-        prefill_booking_form(form, request.args)  # a free slot of the schedule, if one was chosen
-    return render_template("appointments/book.html", form=form, pet=pet)
+        prefill_booking_form(form, request.args)  # a free slot, a type, a reminder's reason
+    return render_template("appointments/book.html", form=form, pet=pet,
+                           due=pet_due_soon(pet.id, clinic_today()))
 
 
 def not_bookable(pet, reason):
@@ -240,7 +243,7 @@ def complete(appointment_id):
                        f"{appointment.status.label.lower()}.")
         flash(refusal, "danger")
         return redirect(url_for("appointments.detail", appointment_id=appointment.id))
-    form = CompleteForm()
+    form = CompleteForm(pet_type_id=appointment.pet.type_id)
     if request.method == "GET":
         form.follow_up_vet_id.data = appointment.vet_id
         if appointment.type is not None:  # the follow-up keeps the type
@@ -256,14 +259,19 @@ def complete(appointment_id):
                     "duration": form.follow_up_minutes.data,
                 }
         try:
-            visit, booked, refused = complete_appointment(appointment, form.description.data,
-                                                          follow_up)
+            visit, booked, refused = complete_appointment(
+                appointment, form.description.data, follow_up, form.vaccination()
+            )
             if form.kilograms.data is not None:
                 record_weight(appointment.pet_id, form.kilograms.data, visit.date,
                               visit_id=visit.id, appointment_id=appointment.id)
         except IllegalTransition as refusal:  # completed (or changed) by another desk meanwhile
             flash(str(refusal), "danger")
             return redirect(url_for("appointments.detail", appointment_id=appointment.id))
+        except VaccinationRefused as refusal:  # checked before anything was written
+            field = refusal.field if refusal.field in form else "vaccine_type_id"
+            form[field].errors.append(str(refusal))
+            return _completion_page(form, appointment)
         db.session.commit()
         flash(f"{appointment.pet.name}'s appointment completed and the visit recorded.", "success")
         if booked is not None:
@@ -271,4 +279,11 @@ def complete(appointment_id):
         if problem or refused:
             flash(f"The follow-up was NOT booked. {problem or refused}", "warning")
         return redirect(url_for("appointments.detail", appointment_id=appointment.id))
-    return render_template("appointments/complete.html", form=form, appointment=appointment)
+    return _completion_page(form, appointment)
+
+
+def _completion_page(form, appointment):
+    """The completion form, with the pet's due and overdue vaccinations beside it."""
+    due = pet_due_soon(appointment.pet_id, clinic_today())
+    return render_template("appointments/complete.html", form=form, appointment=appointment,
+                           due=due)

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
 from app.pets.profile import deceased_refusal
+from app.vaccinations.services import prepare_vaccination
 from app.validation import FieldRefusal, max_length
 from app.visits.services import acting_user_id
 from app.working_time.calendar import load_working_time
@@ -251,14 +252,20 @@ def _move(appointment, status):
     return appointment
 
 
-def complete_appointment(appointment, description, follow_up=None):
+def complete_appointment(appointment, description, follow_up=None, vaccination=None):
     """Complete a checked-in appointment and write its visit; book an optional follow-up.
 
     The follow-up ({vet_id, starts_at, duration}) goes in a savepoint, of this one's type, for
     the reason "Follow-up: <this reason>", recording that it follows this one: if it is
-    refused, only it is rolled back. Returns
+    refused, only it is rolled back. A vaccination given at the visit ({vaccine_type_id,
+    batch, next_due}; pet and its type loaded) is part of the visit: it is checked before
+    anything is written, and VaccinationRefused leaves nothing written. Returns
     (visit, follow_up_appointment, problem).
     """
+    dose = None
+    if vaccination is not None:
+        dose = prepare_vaccination(appointment.pet, given_on=appointment.starts_at.date(),
+                                   vet_id=appointment.vet_id, **vaccination)
     _move(appointment, AppointmentStatus.COMPLETED)
     visit = Visit(
         pet_id=appointment.pet_id,
@@ -270,6 +277,10 @@ def complete_appointment(appointment, description, follow_up=None):
     )
     db.session.add(visit)
     db.session.flush()
+    if dose is not None:
+        dose.visit_id = visit.id
+        db.session.add(dose)
+        db.session.flush()
     if follow_up is None:
         return visit, None, None
     try:

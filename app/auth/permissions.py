@@ -15,9 +15,11 @@ RECEPTION = frozenset(
         "appointments.view",
         "appointments.book",
         "vets.view",
+        "reminders.view",
+        "reminders.dismiss",
     }
 )
-VET = RECEPTION | {"appointments.complete", "visits.record"}
+VET = RECEPTION | {"appointments.complete", "visits.record", "vaccinations.record"}
 ADMIN = VET | {
     "owners.delete",
     "pets.delete",

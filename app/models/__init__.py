@@ -9,6 +9,14 @@ from app.models.pet import Pet, PetType, Sex
 from app.models.pet_alert import AlertSeverity, PetAlert
 from app.models.staff_session import StaffSession
 from app.models.user import Role, User
+from app.models.vaccination import (
+    DismissalReason,
+    ReminderContact,
+    ReminderDismissal,
+    Vaccination,
+    VaccineType,
+    vaccine_type_species,
+)
 from app.models.vet import Specialty, Vet, vet_specialties
 from app.models.visit import Visit, VisitAddendum
 from app.models.weight import PetWeight
@@ -35,6 +43,12 @@ __all__ = [
     "Specialty",
     "StaffSession",
     "User",
+    "DismissalReason",
+    "ReminderContact",
+    "ReminderDismissal",
+    "Vaccination",
+    "VaccineType",
+    "vaccine_type_species",
     "Vet",
     "Visit",
     "VisitAddendum",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from app.models.appointment import Appointment
     from app.models.owner import Owner
     from app.models.pet_alert import PetAlert
+    from app.models.vaccination import ReminderDismissal, Vaccination
     from app.models.visit import Visit
     from app.models.weight import PetWeight
 
@@ -90,6 +91,12 @@ class Pet(Versioned, Timestamps, Base):
         "pet", order_by="[PetWeight.recorded_on, PetWeight.id]"
     )
     alerts: Mapped[list[PetAlert]] = owned_collection("pet", order_by=gravest_first)
+    vaccinations: Mapped[list[Vaccination]] = owned_collection(
+        "pet", order_by="(Vaccination.given_on.desc(), Vaccination.id.desc())"
+    )
+    reminder_dismissals: Mapped[list[ReminderDismissal]] = owned_collection(
+        "pet", order_by="ReminderDismissal.due_on"
+    )
 
     __table_args__ = (
         sa.Index(

@@ -15,6 +15,7 @@ from app.seed.demo import (
     ensure_reference_data,
     seed_demo_clinic,
 )
+from app.seed.vaccinations import ensure_vaccine_types, seed_demo_vaccinations
 from app.seed.vocabulary import PET_NAMES
 
 MAX_PETS_PER_OWNER = 10
@@ -28,12 +29,16 @@ def seed_demo():
     """Reference data, a demo clinic and demo sign-ins; safe to run again (skips what exists)."""
     with write_transactions():
         added = ensure_reference_data()
+        added += ensure_vaccine_types()
         created = seed_demo_clinic()
+        if created:
+            seed_demo_vaccinations()
         accounts = ensure_demo_accounts()
         db.session.commit()
     click.echo(f"Reference data: {added} rows added.")
     if created:
-        click.echo("Demo clinic created: 10 owners, 13 pets, 6 vets, appointments and visits.")
+        click.echo("Demo clinic created: 10 owners, 13 pets, 6 vets, appointments, visits and "
+                   "vaccinations.")
     else:
         click.echo("Demo clinic skipped: the database already has owners.")
     click.echo(f"Demo accounts: {accounts} created. Sign in with one of these (demo only):")

@@ -48,6 +48,12 @@ PAGES = [
     ("staff", "/users", "Staff accounts"),
     ("staff-new", "/users/new", "New account"),
     ("reference", "/reference", "Pet types, specialties and appointment types"),
+    ("vaccine-types", "/reference/vaccines", "Vaccine types"),
+    ("vaccine-type-new", "/reference/vaccines/new", "New vaccine type"),
+    ("reminders", "/reminders", "Vaccinations due"),
+    ("pet-vaccinations", "/owners/{owner}/pets/{pet}/vaccinations", "Leo's vaccinations"),
+    ("certificate", "/owners/{owner}/pets/{pet}/vaccinations/certificate", "Vaccination certificate"),
+    ("pet-record", "/owners/{owner}/pets/{pet}/record", "Patient record"),
 ]
 
 

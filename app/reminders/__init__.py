@@ -1,0 +1,1 @@
+"""Vaccination reminders: the due list, its call list (CSV, CLI), dismissals."""

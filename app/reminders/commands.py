@@ -1,0 +1,54 @@
+"""`flask reminders due`: the call list as a table to print."""
+
+import click
+
+from app.cli import CommandGroup, text_table
+from app.clinic import clinic_today
+from app.extensions import db
+from app.models import VaccineType, Vet
+from app.reminders.call_list import call_list_row
+from app.reminders.due import all_due
+from app.reminders.forms import DEFAULT_DAYS_AHEAD, due_filter
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+HEADERS = ("Owner", "Telephone", "Email", "Last reminder", "Pets due")
+
+reminders_cli = CommandGroup("reminders", help="Vaccination reminders.")
+
+
+@reminders_cli.command("due")
+@click.option("--from", "first_day", type=DATE,
+              help="Due from this day (YYYY-MM-DD). Default: every overdue dose too.")
+@click.option("--to", "last_day", type=DATE,
+              help=f"Due by this day (YYYY-MM-DD). Default: {DEFAULT_DAYS_AHEAD} days from today.")
+@click.option("--vaccine", "vaccine_id", type=int, help="Only this vaccine type (by id).")
+@click.option("--vet", "vet_id", type=int, help="Only doses last given by this vet (by id).")
+def due(first_day, last_day, vaccine_id, vet_id):
+    """Print the owners to call: one row per owner with every pet due, as on the due list."""
+    if vaccine_id is not None and db.session.get(VaccineType, vaccine_id) is None:
+        raise click.BadParameter(f"no vaccine type {vaccine_id} (see `flask vaccines list`).",
+                                 param_hint="'--vaccine'")
+    if vet_id is not None and db.session.get(Vet, vet_id) is None:
+        raise click.BadParameter(f"no vet {vet_id} (see `flask vets list`).",
+                                 param_hint="'--vet'")
+    if last_day and first_day and last_day < first_day:
+        raise click.BadParameter("the end of the range is before its start.",
+                                 param_hint="'--to'")
+    filters = due_filter(first_day.date() if first_day else None,
+                         last_day.date() if last_day else None, vaccine_id, vet_id)
+    today = clinic_today()
+    if filters.first_day:
+        click.echo(f"Vaccinations due from {filters.first_day} to {filters.last_day}")
+    else:
+        click.echo(f"Vaccinations due by {filters.last_day}, overdue ones included")
+    click.echo()
+    rows = [call_list_row(row, today) for row in all_due(filters)]
+    if not rows:
+        click.echo("Nobody to call.")
+        return
+    click.echo(text_table(HEADERS, [
+        (row["owner"], row["telephone"], row["email"] or "-",
+         row["last_reminder_sent"] or "never", row["pets_due"]) for row in rows
+    ]))
+    click.echo()
+    click.echo(f"{len(rows)} owners to call.")

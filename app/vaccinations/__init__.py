@@ -1,0 +1,1 @@
+"""Vaccine types, vaccinations and the pet's vaccination record."""
