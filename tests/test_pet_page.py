@@ -87,8 +87,8 @@ def test_the_pet_page_statements_do_not_grow_with_appointments_or_visits(
         assert client.get(f"/owners/{owner_id}/pets/{pet_id}").status_code == 200
         counts.append(statements.count)
     # signed-in user, the pet with owner and type, its appointments (vet, type), its visits
-    # (vet), their addenda (author), its weights, its alerts
-    assert counts[0] == counts[1] <= 7
+    # (vet), their addenda (author), its weights, its alerts, its vaccinations and what is due
+    assert counts[0] == counts[1] <= 9
 
 
 @pytest.mark.parametrize("role", ["reception", "vet"])
@@ -121,3 +121,14 @@ def test_the_owner_page_links_pets_and_upcoming_appointments_with_their_type(cli
     # The appointment page links back to the pet page.
     appointment = client.get(f"/appointments/{row[1]}").text
     assert f'href="/owners/{owner_id}/pets/{leo_id}"' in appointment
+
+
+def test_the_pet_page_is_the_whole_record(client, dbs, today):
+    """Profile and alerts, vaccinations, weights, appointments and visits, in one page."""
+    with dbs() as session:
+        owner_id, pet_id = pet_with_history(session, today)
+    page = client.get(f"/owners/{owner_id}/pets/{pet_id}").get_data(as_text=True)
+    for section in ('id="pet-profile"', f'id="vaccinations-{pet_id}"',
+                    f'aria-labelledby="weights-heading-{pet_id}"', 'id="upcoming"', 'id="history"',
+                    'id="visits"'):
+        assert section in page, section

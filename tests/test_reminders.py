@@ -18,7 +18,7 @@ from app.models import (
     VaccineType,
 )
 from app.models.columns import utcnow
-from app.reminders.due import DueFilter, due_page, owners_due, pet_gets_reminders
+from app.reminders.due import DueFilter, due_page, owners_due
 from tests import factories as f
 
 
@@ -191,18 +191,12 @@ def test_the_last_reminder_sent_is_shown(client, dbs, due):
     assert f"{sent:%d %b %Y %H:%M} UTC" in davis[: davis.index("</tr>")]
 
 
-@pytest.mark.skipif(not hasattr(Pet, "deceased_on"),
-                    reason="Pet.deceased_on comes with the pet profile (issue 17, part G)")
-def test_deceased_pets_get_no_reminders(dbs, due, today):  # pragma: no cover (until merged)
+def test_deceased_pets_get_no_reminders(dbs, due, today):
     with dbs() as session:
         session.get(Pet, due["leo"]).deceased_on = today
         session.commit()
     assert listed(dbs, DueFilter(last_day=today + timedelta(days=30)))["Franklin"] == [
         ("Tom", "FVRCP")]
-
-
-def test_until_pets_have_a_deceased_date_every_pet_gets_reminders():
-    assert hasattr(Pet, "deceased_on") or str(pet_gets_reminders()) == "true"
 
 
 # --- booking from a row, and what is due at booking and completion --------------------------

@@ -19,6 +19,7 @@ from app.pets.services import (
     upcoming_and_history,
     update_pet,
 )
+from app.vaccinations.section import vaccination_section
 from app.validation import FieldRefusal
 from app.weights.services import load_weight_history
 
@@ -56,7 +57,8 @@ def detail(owner_id, pet_id):
     upcoming, history = upcoming_and_history(pet.appointments, today)
     return render_template("pets/detail.html", pet=pet, owner=pet.owner, today=today,
                            upcoming=upcoming, history=history,
-                           weight_history=load_weight_history(pet))
+                           weight_history=load_weight_history(pet),
+                           section=vaccination_section(pet, today))
 
 
 def pet_fields(form):

@@ -64,13 +64,8 @@ def is_not_dismissed():
 
 
 def pet_gets_reminders():
-    """Clause: the pet is alive. Deceased pets get no reminders.
-
-    Pet.deceased_on comes with the pet profile (issue 17, part G); until it is merged every
-    pet is alive, and from then on the filter applies with no change here.
-    """
-    deceased_on = getattr(Pet, "deceased_on", None)
-    return sa.true() if deceased_on is None else deceased_on.is_(None)
+    """Clause: the pet is alive. Deceased pets get no reminders."""
+    return Pet.deceased_on.is_(None)
 
 
 def reminders():
