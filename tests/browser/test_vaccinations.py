@@ -87,7 +87,8 @@ def test_completing_with_a_vaccination_shows_the_next_due_date(staff_page, rosy_
     appointment = rosy_checked_in["appointment"]
     desk = staff_page("reception")
     desk.goto(f"/appointments/{appointment}")
-    desk.get_by_role("button", name="Check in").click()
+    desk.get_by_label("Weight (kg, optional)").fill("4.35")  # weighed at the desk
+    desk.get_by_role("button", name="Check in with weight").click()
     expect(desk.get_by_text("Rosy's appointment checked in.")).to_be_visible()
 
     vet = staff_page("vet")
@@ -108,6 +109,12 @@ def test_completing_with_a_vaccination_shows_the_next_due_date(staff_page, rosy_
     expect(dhpp).to_contain_text(f"{next_due:%d %b %Y}")
     expect(vet.locator(".vaccination-history")).to_contain_text("DH-BROWSER-1")
     screenshot(vet, "pet-vaccinations-desktop")
+
+    # The pet's page, its whole record: the next due date and the weight taken at check-in.
+    vet.goto(f"/owners/{rosy_checked_in['owner']}/pets/{rosy_checked_in['pet']}")
+    expect(vet.locator(".next-doses tbody tr").filter(has_text="DHPP")).to_contain_text(
+        f"{next_due:%d %b %Y}")
+    expect(vet.locator(".pet-weights table")).to_contain_text("4.35")
 
 
 @pytest.fixture(scope="session")
