@@ -415,8 +415,8 @@ def test_the_schedule_sends_the_same_statements_for_few_or_many_vets_and_appoint
     many = [count_statements(client, statements, url) for url in urls]
     assert many == few
     # The signed-in user; vets; clinic hours, closures, rotas, absences; appointments; their
-    # pets' alerts.
-    assert few[0] <= 8
+    # pets' alerts; the appointment types to choose from.
+    assert few[0] <= 9
 
 
 def test_a_block_shows_the_pets_alerts(client, dbs, clinic):
@@ -430,3 +430,30 @@ def test_a_block_shows_the_pets_alerts(client, dbs, clinic):
     block = re.search(r'<a class="appt[^>]*appointments/%d".*?</a>' % clinic["limping"],
                       page.get_data(as_text=True), re.S)
     assert block and "Danger: bites" in block.group(0)
+
+
+def test_with_a_type_free_slots_book_its_length_and_too_short_ones_do_not_link(client, dbs, clinic):
+    with dbs() as session:
+        dental = AppointmentType(name="dental", duration_minutes=60)
+        session.add(dental)
+        session.commit()
+        dental_id = dental.id
+    page = client.get("/schedule", query_string={"date": clinic["day"].isoformat(),
+                                                  "vet": clinic["carter"], "type": dental_id})
+    html = page.get_data(as_text=True)
+    links = [booking_args(link.replace("&amp;", "&")) for link in
+             re.findall(r'href="(/appointments/new\?[^"]+)"', html)]
+    carter = [args for args in links if args["vet_id"] == str(clinic["carter"])]
+    assert carter and {args["duration_minutes"] for args in carter} == {"60"}
+    assert {args["type_id"] for args in carter} == {str(dental_id)}
+    # Carter is booked 10:00-10:30: an hour from 09:15, 09:30 or 09:45 runs into it; from
+    # 08:00 or 08:30 it fits.
+    starts = {args["start_time"] for args in carter}
+    assert {"08:00", "08:30"} <= starts and not {"09:15", "09:30", "09:45"} & starts
+    assert "too short for dental" in html
+
+
+def test_an_unknown_type_is_a_404(client, clinic):
+    response = client.get("/schedule", query_string={"date": clinic["day"].isoformat(),
+                                                      "type": "987654"})
+    assert response.status_code == 404

@@ -1,4 +1,4 @@
-"""The schedule's query string: ?date=&view=&vet=&pet=&cancelled=, read strictly.
+"""The schedule's query string: ?date=&view=&vet=&pet=&type=&cancelled=, read strictly.
 
 A value that cannot be meant (a date that is no date, a view that does not exist) is a 4xx
 page that says what is wrong, never a guess and never a 500.
@@ -28,6 +28,7 @@ class ScheduleArgs:
     vet_id: int | None = None
     pet_id: int | None = None
     cancelled: str = "hide"
+    type_id: int | None = None  # an appointment type: its free slots link for its length
 
     @property
     def show_cancelled(self):
@@ -57,6 +58,7 @@ class ScheduleArgs:
             "view": moved.view if moved.view != "day" else None,
             "vet": moved.vet_id,
             "pet": moved.pet_id,
+            "type": moved.type_id,
             "cancelled": moved.cancelled if moved.show_cancelled else None,
         }
         return {name: value for name, value in values.items() if value is not None}
@@ -100,5 +102,6 @@ def schedule_args(args):
         view=read_choice(args, "view", VIEWS),
         vet_id=read_id(args.get("vet"), "vet"),
         pet_id=read_id(args.get("pet"), "pet"),
+        type_id=read_id(args.get("type"), "appointment type"),
         cancelled=read_choice(args, "cancelled", CANCELLED),
     )

@@ -14,8 +14,10 @@ from app.auth.permissions import permission_required
 from app.clinic import clinic_now
 from app.extensions import db
 from app.models import Owner, Pet, Vet
+from app.models.appointment import MIN_DURATION
 from app.owners.forms import FindOwnersForm
 from app.owners.services import search_owners
+from app.reference.appointment_types import appointment_type_or_none, list_appointment_types
 from app.schedule.args import schedule_args
 from app.schedule.grid import Column, build_rows, swatch
 from app.schedule.loading import (
@@ -75,34 +77,48 @@ def week_columns(args):
 
 
 class SlotLinks:
-    """The link of each free slot: the pet's booking form, or "whose pet?" without one."""
+    """The link of each free slot: the pet's booking form, or "whose pet?" without one; with
+    an appointment type, for its length, and only where that much time is free."""
 
-    def __init__(self, pet):
+    def __init__(self, pet, kind=None):
         if pet is not None:
             self.base = url_for("appointments.book", owner_id=pet.owner_id, pet_id=pet.id)
         else:
             self.base = url_for("schedule.whose_pet")
+        self.kind = kind
+        self.needs = kind.duration_minutes if kind is not None else MIN_DURATION
+
+    def fits(self, cell):
+        """Whether the free time from this slot is long enough to book."""
+        return cell.minutes >= self.needs
 
     def __call__(self, vet, cell):
         # One url_for per page, not per slot: a busy grid has hundreds of free slots.
-        return f"{self.base}?{urlencode(booking_query(vet.id, cell.starts_at, cell.minutes))}"
+        query = booking_query(vet.id, cell.starts_at, cell.minutes)
+        if self.kind is not None:
+            query["type_id"] = self.kind.id
+        return f"{self.base}?{urlencode(query)}"
 
 
 @bp.get("/schedule")
 @permission_required("appointments.view")
 def grid():
-    """The schedule grid: ?date=&view=day|week&vet=&pet=&cancelled=hide|show."""
+    """The schedule grid: ?date=&view=day|week&vet=&pet=&type=&cancelled=hide|show."""
     args = schedule_args(request.args)
     pet = pet_in_context(args.pet_id)
     if args.pet_id is not None and pet is None:
         abort(404, description="There is no such pet.")
+    kind = appointment_type_or_none(args.type_id) if args.type_id is not None else None
+    if args.type_id is not None and kind is None:
+        abort(404, description="There is no such appointment type.")
     vet = None
     if args.view == "day":
         columns, working, chooser = day_columns(args)
     else:
         columns, working, chooser, args, vet = week_columns(args)
     config = current_app.config
-    rows = build_rows(columns, working, config["SLOT_MINUTES"], clinic_now(), booking_minutes(),
+    longest = kind.duration_minutes if kind is not None else booking_minutes()
+    rows = build_rows(columns, working, config["SLOT_MINUTES"], clinic_now(), longest,
                       (config["CLINIC_OPENS"], config["CLINIC_CLOSES"]))
     return render_template(
         "schedule/grid.html",
@@ -114,7 +130,9 @@ def grid():
         chooser=chooser,
         closure=[working.closures.get(day) for day in args.days()],
         today=clinic_now().date(),
-        slot_link=SlotLinks(pet),
+        slot_link=SlotLinks(pet, kind),
+        kind=kind,
+        types=list_appointment_types(),
         step=args.step(),
         swatch=swatch,
         day_label={day: f"{day:%d %b %Y}" for day in args.days()},
