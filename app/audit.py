@@ -1,6 +1,7 @@
-"""The audit trail: flush hooks record who created, changed or deleted owners, pets,
-appointments, visits and working time (clinic hours, closures, rotas, absences), and who
-added an addendum to a visit, whether the write came from a web request or a CLI command."""
+"""The audit trail: flush hooks record who created, changed or deleted owners, pets (with
+their vaccinations and weights, in the pet's trail), appointments, visits and working time
+(clinic hours, closures, rotas, absences), and who added an addendum to a visit, whether
+the write came from a web request or a CLI command."""
 
 import getpass
 
@@ -18,7 +19,9 @@ from app.models import (
     OpeningHours,
     Owner,
     Pet,
+    PetWeight,
     RotaDay,
+    Vaccination,
     Visit,
     VisitAddendum,
 )
@@ -27,7 +30,7 @@ from app.models.working_time import WEEKDAYS
 
 AUDITED = {Owner: "owner", Pet: "pet", Appointment: "appointment", Visit: "visit",
            OpeningHours: "clinic_hours", ClinicClosure: "closure", RotaDay: "rota",
-           Absence: "absence"}
+           Absence: "absence", Vaccination: "pet", PetWeight: "pet"}
 # Bookkeeping columns that say nothing a reader of the trail needs.
 QUIET_COLUMNS = {"created_at", "updated_at", "ends_at", "version"}
 
@@ -44,6 +47,8 @@ def _entity_id(obj):
     a weekday's hours its weekday (0 is Monday), a closure's its day as YYYYMMDD."""
     if isinstance(obj, RotaDay | Absence):
         return obj.vet_id
+    if isinstance(obj, Vaccination | PetWeight):
+        return obj.pet_id  # in the pet's trail
     if isinstance(obj, OpeningHours):
         return obj.weekday
     if isinstance(obj, ClinicClosure):
@@ -66,6 +71,11 @@ def _describe(obj):
         return f"{WEEKDAYS[obj.weekday]} {_hours(obj.starts, obj.ends)}{pause}"
     if isinstance(obj, Absence):
         return f"absence #{obj.id} {obj.starts_at:%Y-%m-%d %H:%M} to {obj.ends_at:%Y-%m-%d %H:%M}: {obj.reason}"
+    if isinstance(obj, Vaccination):
+        return (f"vaccination #{obj.id} (vaccine type #{obj.vaccine_type_id}) given "
+                f"{obj.given_on}, batch {obj.batch}, next due {obj.next_due_on}")
+    if isinstance(obj, PetWeight):
+        return f"weight #{obj.id}: {obj.kilograms} kg on {obj.recorded_on}"
     if isinstance(obj, Owner):
         return f"{obj.first_name} {obj.last_name}"
     if isinstance(obj, Pet):
@@ -150,7 +160,7 @@ def _after_flush(session, flush_context):
                 changes = _changes(obj)
                 if not changes:
                     continue
-                if isinstance(obj, OpeningHours | RotaDay | Absence):
+                if isinstance(obj, OpeningHours | RotaDay | Absence | Vaccination | PetWeight):
                     changes = f"{_describe(obj)} ({changes})"  # which day, which absence
                 if isinstance(obj, Appointment) and "status: " in changes:
                     action_name = obj.status.value  # cancelled, checked_in, completed, no_show

@@ -75,6 +75,7 @@ ACCESS = {
     "calendar_feed.revoke": ADMIN,
     "vaccinations.index": ALL,  # a GET; recording (its POST) is CLINICAL: test_vaccinations
     "vaccinations.record": ALL,
+    "vaccinations.due_date": CLINICAL,
     "vaccinations.certificate": ALL,
     "vaccine_types.index": ADMIN,
     "vaccine_types.new": ADMIN,
@@ -108,11 +109,12 @@ def records(dbs, today, app):
                           ends_at=datetime.combine(closed, time(12)), reason="Leave")
         session.add(absence)
         vaccine = f.vaccine_type(session, "Route vaccine", ("cat",))
+        dose = f.vaccination(session, pet, vaccine, today - timedelta(days=30))
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
-                "alert_id": 999999}
+                "alert_id": 999999, "vaccination_id": dose.id}
 
 
 def requests_for(app, records):

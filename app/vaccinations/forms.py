@@ -15,8 +15,8 @@ from app.forms import PageForm, WholeNumberRange
 from app.models import Vaccination, VaccineType
 from app.models.vaccination import MAX_INTERVAL_MONTHS
 from app.routing import MAX_ID
-from app.validation import max_length, printable, strip
 from app.vaccinations.types import vaccine_choices
+from app.validation import max_length, printable, strip
 from app.vets.forms import vet_choices
 
 NO_CHOICE = 0
@@ -66,6 +66,13 @@ class VaccinationForm(PageForm):
         super().__init__(*args, **kwargs)
         offer_vaccines(self.vaccine_type_id, pet_type_id)
         self.vet_id.choices = lambda: [(NO_CHOICE, "—")] + vet_choices()
+
+
+class DueDateForm(PageForm):
+    """Correct a recorded dose's next due date (a vet's call: a booster brought forward)."""
+
+    next_due_on = DateField("Next due", validators=[InputRequired("Enter the date it is due.")])
+    submit = SubmitField("Save the due date")
 
 
 class VaccineTypeForm(PageForm):

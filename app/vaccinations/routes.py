@@ -8,11 +8,11 @@ from sqlalchemy.orm import joinedload
 from app.auth.permissions import can, permission_required
 from app.clinic import clinic_today
 from app.extensions import db
-from app.models import Visit
+from app.models import Vaccination, Visit
 from app.pets.services import pet_with_owner
-from app.vaccinations.forms import NO_CHOICE, VaccinationForm
+from app.vaccinations.forms import NO_CHOICE, DueDateForm, VaccinationForm
 from app.vaccinations.section import vaccination_section
-from app.vaccinations.services import VaccinationRefused, record_vaccination
+from app.vaccinations.services import VaccinationRefused, correct_due_date, record_vaccination
 
 bp = Blueprint("vaccinations", __name__, url_prefix="/owners/<int:owner_id>/pets/<int:pet_id>")
 
@@ -51,6 +51,30 @@ def index(owner_id, pet_id):
     status = 400 if form.errors else 200
     return render_template("vaccinations/index.html", pet=pet, form=form,
                            section=section), status
+
+
+@bp.route("/vaccinations/<int:vaccination_id>/due", methods=["GET", "POST"])
+@permission_required("vaccinations.record")
+def due_date(owner_id, pet_id, vaccination_id):
+    """Correct when a recorded dose's next one is due; its reminder moves with it."""
+    pet = pet_or_404(owner_id, pet_id)
+    dose = db.session.scalar(
+        sa.select(Vaccination).options(joinedload(Vaccination.vaccine_type))
+        .where(Vaccination.id == vaccination_id, Vaccination.pet_id == pet.id)
+    ) or abort(404)
+    form = DueDateForm(next_due_on=dose.next_due_on)
+    if form.validate_on_submit():
+        try:
+            correct_due_date(dose, form.next_due_on.data)
+        except VaccinationRefused as refusal:
+            form.next_due_on.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(f"{dose.vaccine_type.name} for {pet.name} is now due "
+                  f"{dose.next_due_on:%d %b %Y}.", "success")
+            return redirect(url_for("vaccinations.index", owner_id=owner_id, pet_id=pet_id))
+    status = 400 if form.errors else 200
+    return render_template("vaccinations/due.html", pet=pet, dose=dose, form=form), status
 
 
 def _clinic():

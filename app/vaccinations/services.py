@@ -44,6 +44,24 @@ def _clean_batch(batch):
     return batch
 
 
+def check_due_date(given_on, due):
+    """VaccinationRefused unless ``due`` is after the dose and within MAX_INTERVAL_MONTHS."""
+    if due <= given_on:
+        raise VaccinationRefused("The next dose is due after this one.", field="next_due_on")
+    if due > add_months(given_on, MAX_INTERVAL_MONTHS):
+        raise VaccinationRefused(
+            f"The next dose is due within {MAX_INTERVAL_MONTHS // 12} years.", field="next_due_on"
+        )
+
+
+def correct_due_date(dose, due):
+    """Move a recorded dose's next due date (the reminder follows it); VaccinationRefused if not."""
+    check_due_date(dose.given_on, due)
+    dose.next_due_on = due
+    db.session.flush()
+    return dose
+
+
 def prepare_vaccination(pet, vaccine_type_id, given_on, batch, vet_id=None, next_due=None,
                         visit_id=None):
     """A checked, unsaved Vaccination of a pet (type and owner loaded); VaccinationRefused if not.
@@ -59,12 +77,7 @@ def prepare_vaccination(pet, vaccine_type_id, given_on, batch, vet_id=None, next
             f"{pet.name} was born on {pet.birth_date:%d %b %Y}, after that date.", field="given_on"
         )
     due = next_due if next_due is not None else next_due_on(given_on, vaccine.interval_months)
-    if due <= given_on:
-        raise VaccinationRefused("The next dose is due after this one.", field="next_due_on")
-    if due > add_months(given_on, MAX_INTERVAL_MONTHS):
-        raise VaccinationRefused(
-            f"The next dose is due within {MAX_INTERVAL_MONTHS // 12} years.", field="next_due_on"
-        )
+    check_due_date(given_on, due)
     if vet_id is not None and db.session.get(Vet, vet_id) is None:
         raise VaccinationRefused("That vet does not exist.", field="vet_id")
     # By id, not through the relationship: the vaccine is in the session and this dose is
