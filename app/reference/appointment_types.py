@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.constraints import IN_USE, constraint_name, violation
+from app.constraints import constraint_name
 from app.extensions import db
 from app.models import Appointment, AppointmentType, Specialty
 from app.models.appointment import MAX_DURATION, MIN_DURATION
-from app.reference.services import DuplicateName, NameInUse, clean_name
+from app.reference.services import DuplicateName, NameInUse, clean_name, delete_unless_in_use
 from app.validation import max_length
 
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -87,15 +87,9 @@ def delete_appointment_type(row):
     if used:
         plural = "appointment has" if used == 1 else "appointments have"
         raise NameInUse(f"{used} {plural} the type {row.name!r}, so it cannot be removed.")
-    try:
-        with db.session.begin_nested():
-            db.session.delete(row)
-    except IntegrityError as error:
-        if violation(error) is not IN_USE:
-            raise
-        raise NameInUse(
-            f"The type {row.name!r} was given to an appointment meanwhile, so it cannot be removed."
-        ) from None
+    delete_unless_in_use(row, NameInUse(
+        f"The type {row.name!r} was given to an appointment meanwhile, so it cannot be removed."
+    ))
 
 
 def list_appointment_types():

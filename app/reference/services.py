@@ -74,13 +74,19 @@ def delete_named(row):
 
     A specialty goes from the vets that had it (its association rows cascade).
     """
+    delete_unless_in_use(row, NameInUse(f"{row.name!r} is still in use and cannot be deleted."))
+
+
+def delete_unless_in_use(row, refusal):
+    """Delete a row of reference data in a savepoint; raise ``refusal`` (an exception) if rows
+    refer to it (ON DELETE RESTRICT), leaving the rest of the transaction as it was."""
     try:
         with db.session.begin_nested():
             db.session.delete(row)
     except IntegrityError as error:
         if violation(error) is not IN_USE:
             raise
-        raise NameInUse(f"{row.name!r} is still in use and cannot be deleted.") from None
+        raise refusal from None
 
 
 def list_named(model):

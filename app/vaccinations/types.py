@@ -4,10 +4,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.constraints import IN_USE, constraint_name, violation
+from app.constraints import constraint_name
 from app.extensions import db
 from app.models import PetType, VaccineType
 from app.models.vaccination import MAX_INTERVAL_MONTHS
+from app.reference.services import delete_unless_in_use
 from app.validation import FieldRefusal, max_length
 
 NAME_UNIQUE = "uq_vaccine_types_name"
@@ -88,15 +89,9 @@ def update_vaccine_type(row, name, interval_months, species_ids):
 
 def remove_vaccine_type(row):
     """Remove a vaccine type; VaccineTypeInUse while doses refer to it (ON DELETE RESTRICT)."""
-    try:
-        with db.session.begin_nested():
-            db.session.delete(row)
-    except IntegrityError as error:
-        if violation(error) is not IN_USE:
-            raise
-        raise VaccineTypeInUse(
-            f"{row.name!r} has vaccinations on record, so it cannot be removed."
-        ) from None
+    delete_unless_in_use(row, VaccineTypeInUse(
+        f"{row.name!r} has vaccinations on record, so it cannot be removed."
+    ))
 
 
 def vaccine_types():
