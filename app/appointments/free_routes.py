@@ -15,7 +15,7 @@ from app.clinic import clinic_now, clinic_today
 from app.extensions import db
 from app.forms import PageForm, WholeNumberRange
 from app.models import Appointment, AppointmentType
-from app.pets.profile import deceased_refusal
+from app.pets.profile import booking_refusal
 from app.pets.services import pet_with_owner
 from app.routing import MAX_ID
 from app.validation import max_length, printable, strip
@@ -57,8 +57,8 @@ class FreeSlotSearch(PageForm):
 def find(owner_id, pet_id):
     """The search form and, once asked, the next ten free slots, each booked with one click."""
     pet = pet_with_owner(owner_id, pet_id) or abort(404)
-    if pet.deceased_on is not None:
-        return not_bookable(pet, deceased_refusal(pet.name, pet.deceased_on))
+    if (refusal := booking_refusal(pet)) is not None:
+        return not_bookable(pet, refusal)
     types = db.session.scalars(sa.select(AppointmentType).order_by(AppointmentType.name)).all()
     form = FreeSlotSearch(request.args, types=types)
     slots, chosen_type, asked = [], None, "reason" in request.args

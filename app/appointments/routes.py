@@ -29,7 +29,7 @@ from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus
 from app.pagination import page_number
-from app.pets.profile import deceased_refusal
+from app.pets.profile import booking_refusal
 from app.pets.services import pet_with_owner
 from app.reminders.due import pet_due_soon
 from app.vaccinations.services import VaccinationRefused
@@ -77,8 +77,8 @@ def booking_fields(form):
 def book(owner_id, pet_id):
     """Book an appointment for a pet."""
     pet = pet_with_owner(owner_id, pet_id) or abort(404)
-    if pet.deceased_on is not None:
-        return not_bookable(pet, deceased_refusal(pet.name, pet.deceased_on))
+    if (refusal := booking_refusal(pet)) is not None:
+        return not_bookable(pet, refusal)
     form = AppointmentForm()
     if form.validate_on_submit():
         try:

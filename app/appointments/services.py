@@ -30,7 +30,7 @@ from app.models import (
     vet_specialties,
 )
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
-from app.pets.profile import deceased_refusal
+from app.pets.profile import booking_refusal
 from app.vaccinations.services import prepare_vaccination
 from app.validation import FieldRefusal, max_length
 from app.visits.services import acting_user_id
@@ -190,8 +190,8 @@ def book_appointment(pet_id, vet_id, starts_at, duration, reason, type_id=None, 
     if pet is None:
         raise BookingRefused("That pet does not exist.", field="pet_id")
     # Read under the pet's lock: a pet recorded as deceased meanwhile is not booked.
-    if pet.deceased_on is not None:
-        raise BookingRefused(deceased_refusal(pet.name, pet.deceased_on), field="pet_id")
+    if (refusal := booking_refusal(pet)) is not None:
+        raise BookingRefused(refusal, field="pet_id")
     check_slot(vets[vet_id], pet_id, starts_at, duration, type_id=type_id)
     appointment = Appointment(
         pet_id=pet_id, vet_id=vet_id, reason=reason, type_id=type_id, follows_id=follows_id

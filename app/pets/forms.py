@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.extensions import db
 from app.concurrency import VersionField
+from app.extensions import db
 from app.forms import PageForm
 from app.models import Pet, PetType, Sex
 from app.pets.profile import deceased_problem, microchip_problem, without_separators

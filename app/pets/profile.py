@@ -40,6 +40,12 @@ def deceased_problem(deceased_on, birth_date):
     return None
 
 
-def deceased_refusal(pet_name, deceased_on):
-    """What a desk is told when it tries to book a deceased pet."""
-    return f"{pet_name} is recorded as deceased ({deceased_on:%d %b %Y})."
+def booking_refusal(pet):
+    """Why a pet (a Pet, or a row with its name and deceased_on) cannot be booked, or None.
+
+    The booking service asks it under the pet's row lock; the booking and free-slot pages ask
+    it first, so as not to offer a form for a pet that cannot be booked.
+    """
+    if pet.deceased_on is None:
+        return None
+    return f"{pet.name} is recorded as deceased ({pet.deceased_on:%d %b %Y})."
