@@ -119,6 +119,33 @@ def from_environment():
         ),
         "CLINIC_PHONE": os.environ.get("CLINIC_PHONE", "(608) 555-0100"),
         "PHONE_REGION": os.environ.get("PHONE_REGION", "US"),
+        # Messages to owners (app/messages; README, "Messages to owners"). Without SMTP_HOST,
+        # messages go to the development backend: kept in the outbox and logged, not sent.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "").strip(),
+        "SMTP_PORT": _env_int("SMTP_PORT", 587, minimum=1),
+        # starttls (upgrade a plain connection), tls (TLS from the start, port 465) or none.
+        "SMTP_SECURITY": os.environ.get("SMTP_SECURITY", "starttls").strip().lower(),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_TIMEOUT": _env_int("SMTP_TIMEOUT", 30, minimum=1),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "PetClinic <clinic@petclinic.invalid>"),
+        # Message-IDs end in @<this> (default: SITE_URL's host).
+        "MESSAGE_ID_DOMAIN": os.environ.get("MESSAGE_ID_DOMAIN", "").strip(),
+        # A transient failure is retried after MESSAGE_RETRY_SECONDS, doubling each time, and
+        # given up (failed, shown to staff) after MESSAGE_MAX_ATTEMPTS attempts.
+        "MESSAGE_MAX_ATTEMPTS": _env_int("MESSAGE_MAX_ATTEMPTS", 5, minimum=1),
+        "MESSAGE_RETRY_SECONDS": _env_int("MESSAGE_RETRY_SECONDS", 60, minimum=1),
+        # The reminder run (`flask reminders queue`): appointment reminders this many hours
+        # before; vaccination reminders this many days before the due date, then up to
+        # VACCINATION_OVERDUE_REMINDERS more while overdue, this many days apart.
+        "APPOINTMENT_REMINDER_HOURS": _env_int("APPOINTMENT_REMINDER_HOURS", 24, minimum=1),
+        "VACCINATION_REMINDER_DAYS": _env_int("VACCINATION_REMINDER_DAYS", 14, minimum=0),
+        "VACCINATION_OVERDUE_REMINDERS": _env_int("VACCINATION_OVERDUE_REMINDERS", 2, minimum=0),
+        "VACCINATION_OVERDUE_SPACING_DAYS": _env_int(
+            "VACCINATION_OVERDUE_SPACING_DAYS", 14, minimum=1
+        ),
+        # How long a message's unsubscribe link works.
+        "UNSUBSCRIBE_TOKEN_DAYS": _env_int("UNSUBSCRIBE_TOKEN_DAYS", 90, minimum=1),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 10, minimum=1),
         "SEARCH_COUNT_LIMIT": _env_int("SEARCH_COUNT_LIMIT", 1000, minimum=1),
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5, minimum=1),

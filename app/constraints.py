@@ -51,6 +51,7 @@ UNIQUE = {
     ),
     "uq_vaccine_types_name": Violation(409, "A vaccine type of that name exists already.", "name"),
     "uq_reminder_dismissals_reminder": Violation(409, "That reminder was dismissed already."),
+    "uq_messages_message_id": Violation(409, "That message is in the outbox already."),
     "pk_vaccine_type_species": Violation(409, "That species is listed already.", "species"),
     "pk_clinic_closures": Violation(409, "That day is a closure already.", "day"),
     "pk_vet_rota": Violation(409, "That weekday is in the rota already.", "weekday"),
@@ -105,6 +106,8 @@ FOREIGN_KEYS = {
     "fk_reminder_dismissals_pet_id_pets",
     "fk_reminder_dismissals_vaccine_type_id_vaccine_types",
     "fk_reminder_contacts_owner_id_owners",
+    "fk_messages_owner_id_owners",
+    "fk_messages_appointment_id_appointments",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -4,6 +4,7 @@ from app.models.appointment import Appointment, AppointmentStatus
 from app.models.appointment_type import AppointmentType
 from app.models.audit import AuditEntry
 from app.models.calendar_feed import CalendarFeed
+from app.models.message import Message, MessageKind, MessageStatus
 from app.models.owner import Owner
 from app.models.pet import Pet, PetType, Sex
 from app.models.pet_alert import AlertSeverity, PetAlert
@@ -31,6 +32,9 @@ __all__ = [
     "AuditEntry",
     "CalendarFeed",
     "ClinicClosure",
+    "Message",
+    "MessageKind",
+    "MessageStatus",
     "OpeningHours",
     "Owner",
     "Pet",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import Base
-from app.models.columns import Timestamps, Versioned, owned_collection
+from app.models.columns import Timestamps, UTCDateTime, Versioned, owned_collection
 
 if TYPE_CHECKING:
     from app.models.pet import Pet
@@ -26,6 +27,12 @@ class Owner(Versioned, Timestamps, Base):
     city: Mapped[str] = mapped_column(sa.String(80))
     telephone: Mapped[str] = mapped_column(sa.String(20))
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    # Whether the owner agreed to messages beyond the transactional ones (vaccination
+    # reminders), and when and by whom that was last recorded: a username, cli:<user>, or
+    # "owner" for the unsubscribe page (app/messages).
+    email_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    email_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    email_consent_by: Mapped[str | None] = mapped_column(sa.String(80))
 
     pets: Mapped[list[Pet]] = owned_collection("owner", order_by="Pet.name")
 

@@ -1,0 +1,37 @@
+"""Signed, expiring unsubscribe tokens: the link in every message, checked by a public page."""
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+SALT = "petclinic.unsubscribe"
+
+
+class TokenRefused(ValueError):
+    """The token was tampered with, is not ours, or has expired (the message says which)."""
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def unsubscribe_token(owner_id):
+    """A token naming the owner, signed with the app's secret key and timestamped."""
+    return _serializer().dumps({"owner": owner_id})
+
+
+def owner_id_from(token):
+    """The owner id a valid token names; TokenRefused when it is not valid or too old."""
+    max_age = current_app.config["UNSUBSCRIBE_TOKEN_DAYS"] * 24 * 3600
+    try:
+        payload = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise TokenRefused(
+            "This unsubscribe link has expired. Use the link in a more recent message, "
+            "or call the clinic."
+        ) from None
+    except BadSignature:
+        raise TokenRefused("This unsubscribe link is not valid. Call the clinic.") from None
+    owner_id = payload.get("owner") if isinstance(payload, dict) else None
+    if not isinstance(owner_id, int) or isinstance(owner_id, bool):
+        raise TokenRefused("This unsubscribe link is not valid. Call the clinic.")
+    return owner_id
