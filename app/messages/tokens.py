@@ -35,3 +35,24 @@ def owner_id_from(token):
     if not isinstance(owner_id, int) or isinstance(owner_id, bool):
         raise TokenRefused("This unsubscribe link is not valid. Call the clinic.")
     return owner_id
+
+
+def site_url(endpoint, **values):
+    """An absolute address of ``endpoint`` for a message: SITE_URL's, else the request's.
+
+    Messages queued by a command (the reminder run) have no request to take a host from,
+    so SITE_URL must be set where they are sent to real owners; without it (development,
+    tests) the address is relative to http://localhost.
+    """
+    from flask import has_request_context, url_for
+
+    if has_request_context() and not current_app.config.get("SITE_URL"):
+        return url_for(endpoint, _external=True, **values)
+    base = (current_app.config.get("SITE_URL") or "http://localhost").rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def unsubscribe_url(owner_id):
+    """The unsubscribe page's address for the owner, with a fresh token (app/messages/public.py)."""
+    return site_url("unsubscribe.confirm", token=unsubscribe_token(owner_id))
