@@ -1,5 +1,7 @@
 """Signed, expiring unsubscribe tokens: the link in every message, checked by a public page."""
 
+from urllib.parse import urlsplit
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -48,9 +50,11 @@ def site_url(endpoint, **values):
 
     if has_request_context() and not current_app.config.get("SITE_URL"):
         return url_for(endpoint, _external=True, **values)
-    base = (current_app.config.get("SITE_URL") or "http://localhost").rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
+    base = urlsplit((current_app.config.get("SITE_URL") or "http://localhost").rstrip("/"))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def unsubscribe_url(owner_id):
