@@ -11,6 +11,7 @@ Security Policy does not govern, so the pages are checked exactly as served.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -159,18 +160,24 @@ def axe_violations(page, path=None):
 
 
 @pytest.fixture
-def axe_page(new_context, console, signed_in_state, axe_script):
-    """``axe_page(role)``: a page signed in with that role (None: signed out), axe loaded."""
+def axe_page(browser, browser_context_args, console, signed_in_state, axe_script):
+    """``axe_page(role, **context)``: a page signed in with that role (None: signed out), with
+    axe loaded; ``context`` overrides the browser context's arguments (a phone's viewport)."""
+    contexts = []
 
     def open_page(role=None, **context_args):
         state = signed_in_state(role) if role else None
-        context = new_context(storage_state=state, **context_args)
+        context = browser.new_context(**{**browser_context_args, **context_args,
+                                         "storage_state": state})
+        contexts.append(context)
         context.add_init_script(path=axe_script)
         page = context.new_page()
         console.watch(page)
         return page
 
-    return open_page
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -204,3 +211,100 @@ def test_signed_out_pages_have_no_accessibility_violations(axe_page, console):
     page.goto("/no-such-page")
     problems += axe_violations(page, "/no-such-page")
     assert not problems, "\n".join(problems)
+
+
+def test_forms_sent_back_with_errors_pass_axe_and_focus_the_first_error(axe_page):
+    page = axe_page("reception")
+    page.goto("/owners/new")
+    page.get_by_label("Last name").fill("Only")
+    page.get_by_role("button", name="Save owner").click()
+    first_name = page.get_by_label("First name")
+    expect(first_name).to_be_focused()
+    expect(first_name).to_have_attribute("aria-invalid", "true")
+    expect(first_name).to_have_accessible_description("This field is required.")
+    expect(page.get_by_label("Last name")).not_to_have_attribute("aria-invalid", "true")
+    problems = axe_violations(page, "/owners/new, refused")
+
+    page.goto("/owners/find")
+    expect(page.get_by_role("main").get_by_role("searchbox")).to_be_focused()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_skip_link_is_the_first_stop_and_lands_on_the_content(axe_page):
+    page = axe_page("reception")
+    page.goto("/appointments")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()  # hidden until focused, then shown
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")  # the next stop is inside the content, not the navigation
+    assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
+
+
+def test_day_sheet_buttons_say_whose_appointment_they_change(axe_page):
+    page = axe_page("reception")
+    page.goto("/appointments")
+    carter = page.locator("section").filter(has=page.get_by_role("heading", name="James Carter"))
+    basil = carter.locator("tbody tr").filter(has_text="Basil")
+    when = basil.get_by_role("link", name=re.compile(r"^\d\d:\d\d–")).inner_text()[:5]
+    expect(basil.get_by_role("button", name=f"Check in Basil, {when}", exact=True)).to_be_visible()
+    expect(basil.get_by_role("button", name=f"Cancel Basil, {when}", exact=True)).to_be_visible()
+
+
+# The pages a phone must show without sideways scrolling: (screenshot name, path).
+PHONE_PAGES = [
+    ("day-sheet", "/appointments"),
+    ("vet-week", "/vets/{vet_id}"),
+    ("schedule-day", "/schedule"),
+    ("schedule-week", "/schedule?view=week&vet={vet_id}"),
+]
+PHONE_CONTEXT = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+
+
+def test_at_390_px_the_day_sheet_week_and_schedule_fit_with_their_buttons_shown(
+        axe_page, records, screenshots, capsys):
+    phone = axe_page("reception", **PHONE_CONTEXT)
+    desktop = axe_page("reception")
+    problems = []
+    for name, path in PHONE_PAGES:
+        url = path.format(**records)
+        phone.goto(url)
+        widths = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if widths[0] > widths[1] or widths[0] > PHONE["width"] or horizontal_overflow(phone) > 0:
+            problems.append(f"{url}: {widths[0]} px wide on a {PHONE['width']} px phone")
+        problems += axe_violations(phone, f"phone {url}")
+        screenshot(phone, f"a11y-{name}-phone")
+        desktop.goto(url)
+        screenshot(desktop, f"a11y-{name}-desktop")
+    with capsys.disabled():
+        print(f"\nscreenshots (a11y-*-phone.png, a11y-*-desktop.png): {screenshots}")
+    assert not problems, "\n".join(problems)
+
+    # The day sheet's rows are cards: reason, status and every button on screen, no scrolling.
+    phone.goto("/appointments")
+    row = phone.locator("section table tbody tr").first
+    for label in ("Reason", "Status"):
+        cell = row.locator(f'td[data-label="{label}"]')
+        expect(cell).to_be_visible()
+        assert within_screen(cell), f"{label} is off the screen"
+    buttons = row.get_by_role("button").or_(row.get_by_role("link", name="Complete"))
+    assert buttons.count() > 0
+    for button in buttons.all():
+        expect(button).to_be_visible()
+        assert within_screen(button), f"{button.inner_text()} is off the screen"
+
+    # A vet's week: each appointment a card with its reason and status.
+    phone.goto(f"/vets/{records['vet_id']}")
+    row = phone.locator("table.table-stack tbody tr").first
+    for label in ("Time", "Pet", "Reason", "Status"):
+        cell = row.locator(f'td[data-label="{label}"]')
+        expect(cell).to_be_visible()
+        assert within_screen(cell), f"the week's {label} is off the screen"
+
+
+def within_screen(locator):
+    """Whether the element lies within the phone's width (no sideways scrolling to reach it)."""
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
