@@ -19,7 +19,17 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app import create_app
-from app.models import Absence, AppointmentType, Appointment, Owner, Pet, User, Vaccination, Vet, Visit
+from app.models import (
+    Absence,
+    Appointment,
+    AppointmentType,
+    Owner,
+    Pet,
+    User,
+    Vaccination,
+    Vet,
+    Visit,
+)
 from tests.browser.conftest import ACCOUNTS, PHONE, horizontal_overflow, screenshot
 
 pytestmark = pytest.mark.slow
