@@ -125,13 +125,13 @@ def queue_appointment_reminders(now, counts):
 def _sent_stages(filters):
     """(pet, vaccine type, due date, stage) of every notice of the open reminders in range."""
     doses = due(filters).subquery()
-    return set(db.session.execute(
+    return {tuple(row) for row in db.session.execute(
         sa.select(VaccinationNotice.pet_id, VaccinationNotice.vaccine_type_id,
                   VaccinationNotice.due_on, VaccinationNotice.stage)
         .join(doses, sa.and_(doses.c.pet_id == VaccinationNotice.pet_id,
                              doses.c.vaccine_type_id == VaccinationNotice.vaccine_type_id,
                              doses.c.next_due_on == VaccinationNotice.due_on))
-    ).tuples())
+    )}
 
 
 def _record_contact(owner_id):
