@@ -163,7 +163,7 @@ def test_moving_an_appointment_sends_its_new_time_and_withdraws_the_reminder(cli
     reminder_id = pending_reminder(dbs, appointment_id)
     assert edit(client, dbs, appointment_id, start_time="14:30").status_code == 302
 
-    confirmation, reminder, moved = messages(dbs)
+    _, reminder, moved = messages(dbs)
     assert reminder.id == reminder_id and reminder.status is MessageStatus.CANCELLED
     assert "moved to" in reminder.last_response and "14:30" in reminder.last_response
     assert (moved.kind, moved.status, moved.appointment_id) == (
@@ -202,7 +202,7 @@ def test_cancelling_sends_the_notice_and_withdraws_only_the_pending_reminder(cli
     reminder_id = pending_reminder(dbs, appointment_id)
     response = client.post(f"/appointments/{appointment_id}/cancel")
     assert response.status_code == 302
-    confirmation, reminder, notice = messages(dbs)
+    _, reminder, notice = messages(dbs)
     assert reminder.status is MessageStatus.CANCELLED
     assert reminder.last_response == "Not sent: the appointment was cancelled."
     assert (notice.kind, notice.appointment_id) == (MessageKind.CANCELLATION, appointment_id)

@@ -32,7 +32,6 @@ from app.models import (
     Pet,
     ReminderContact,
     VaccinationNotice,
-    Vaccination,
 )
 from app.models.columns import utcnow
 from app.models.notice import BEFORE_DUE
