@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.clinic import clinic_now
 from app.extensions import db
-from app.messages.appointments import moved
+from app.messages.appointments import as_it_was, moved
 from app.messages.reminder_run import stage_on
 from app.models import (
     Appointment,
@@ -97,12 +97,12 @@ def test_a_moved_appointment_gets_a_reminder_for_its_new_time(runner, dbs, sched
     run(runner)
     with dbs() as session:  # what the reschedule service does after moving it
         appointment = session.get(Appointment, schedule["near"])
-        previous = {"starts_at": appointment.starts_at, "vet_name": "James Carter",
-                    "duration_minutes": 30, "reason": appointment.reason}
+        vet = session.get(Vet, appointment.vet_id)
+        previous = as_it_was(appointment, vet)
         new_time = soon(5)
         appointment.schedule(new_time, 30)
         session.flush()
-        moved(appointment, session.get(Vet, appointment.vet_id), previous)
+        moved(appointment, vet, previous)
         session.commit()
     run(runner)
     old, notice, new = messages(dbs)

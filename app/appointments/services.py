@@ -215,14 +215,11 @@ def reschedule(appointment, vet_id, starts_at, duration, reason, type_id=UNCHANG
     vets, _ = lock_rows([vet_id, appointment.vet_id], appointment.pet_id)
     check_slot(vets[vet_id], appointment.pet_id, starts_at, duration, exclude_id=appointment.id,
                type_id=type_id)
-    previous = {"starts_at": appointment.starts_at, "vet_name": vets[appointment.vet_id].full_name,
-                "duration_minutes": appointment.duration_minutes, "reason": appointment.reason}
-    moves = (starts_at, vet_id) != (appointment.starts_at, appointment.vet_id)
+    previous = messages.as_it_was(appointment, vets[appointment.vet_id])
     with slot_written(vets[vet_id]):
         appointment.vet_id, appointment.reason, appointment.type_id = vet_id, reason, type_id
         appointment.schedule(starts_at, duration)
-    if moves:  # a new reason or length alone is not worth a message
-        messages.moved(appointment, vets[vet_id], previous)
+    messages.moved(appointment, vets[vet_id], previous)  # if its time or vet changed
     return appointment
 
 
@@ -233,10 +230,7 @@ def change_status(appointment, status):
     """
     if status is AppointmentStatus.COMPLETED:
         raise IllegalTransition("An appointment is completed with its visit notes, not by status.")
-    _move(appointment, status)
-    if status is AppointmentStatus.CANCELLED:
-        messages.cancelled(appointment, db.session.get(Vet, appointment.vet_id))  # locked: loaded
-    return appointment
+    return messages.status_changed(_move(appointment, status))
 
 
 def lock_appointment(appointment):

@@ -12,7 +12,16 @@ from app.audit import current_actor
 from app.extensions import db
 from app.messages.outbox import queue, withheld
 from app.messages.render import Slot, render, when
-from app.models import AppointmentNotice, Message, MessageKind, MessageStatus, Owner, Pet
+from app.models import (
+    AppointmentNotice,
+    AppointmentStatus,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Owner,
+    Pet,
+    Vet,
+)
 
 
 def slot_of(appointment, pet_name, vet):
@@ -66,15 +75,35 @@ def booked(appointment, vet):
     return queue_appointment_message(MessageKind.CONFIRMATION, appointment, vet)
 
 
+def as_it_was(appointment, vet):
+    """What the appointment is before a move (``vet``: its vet), for moved() to compare."""
+    return {"starts_at": appointment.starts_at, "vet_id": appointment.vet_id,
+            "vet_name": vet.full_name, "duration_minutes": appointment.duration_minutes,
+            "reason": appointment.reason}
+
+
 def moved(appointment, vet, previous):
-    """Withdraw the reminder of the old time and queue the "rescheduled" notice."""
+    """If its time or vet changed: withdraw the old time's reminder, queue the "rescheduled" notice.
+
+    A new reason or length alone is not worth a message. ``previous``: as_it_was() before.
+    """
+    previous = dict(previous)
+    if (previous["starts_at"], previous.pop("vet_id")) == (appointment.starts_at,
+                                                           appointment.vet_id):
+        return None
     withdraw_reminder(
         appointment, f"Not sent: the appointment was moved to {when(appointment.starts_at)}."
     )
     return queue_appointment_message(MessageKind.RESCHEDULED, appointment, vet, previous)
 
 
-def cancelled(appointment, vet):
-    """Withdraw the reminder and queue the cancellation notice."""
-    withdraw_reminder(appointment, "Not sent: the appointment was cancelled.")
-    return queue_appointment_message(MessageKind.CANCELLATION, appointment, vet)
+def status_changed(appointment):
+    """After a status change: a cancellation withdraws the reminder and queues its notice.
+
+    Returns the appointment. Its vet is loaded (the status change locked it).
+    """
+    if appointment.status is AppointmentStatus.CANCELLED:
+        withdraw_reminder(appointment, "Not sent: the appointment was cancelled.")
+        vet = db.session.get(Vet, appointment.vet_id)
+        queue_appointment_message(MessageKind.CANCELLATION, appointment, vet)
+    return appointment
