@@ -68,6 +68,7 @@ def register_blueprints(app):
     from app.calendar_feed.routes import bp as calendar_feed_bp
     from app.main.routes import bp as main_bp
     from app.messages.log import bp as message_log_bp
+    from app.messages.preview import bp as message_templates_bp
     from app.messages.public import bp as unsubscribe_bp
     from app.owners.routes import bp as owners_bp
     from app.pets.alert_routes import bp as pet_alerts_bp
@@ -105,6 +106,7 @@ def register_blueprints(app):
         reminders_bp,
         message_log_bp,
         unsubscribe_bp,
+        message_templates_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)

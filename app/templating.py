@@ -20,6 +20,7 @@ NAV_LINKS = [
     ("users.index", "Staff accounts", "users.manage"),
     ("reference.index", "Reference data", "reference.manage"),
     ("working_time.clinic", "Working time", "schedule.manage"),
+    ("message_templates.index", "Message templates", "messages.manage"),
 ]
 
 PET_ACTIONS = [
