@@ -5,6 +5,7 @@ from flask import current_app
 from app.auth.permissions import can
 from app.clinic import clinic_now
 from app.concurrency import CHANGED_MEANWHILE
+from app.forms import CHOOSE
 from app.phone import format_phone
 
 # (endpoint, label, permission): shown once the feature is registered and the role allows.
@@ -63,4 +64,5 @@ def register(app):
     app.add_template_global(nav_links)
     app.add_template_global(pet_actions)
     app.add_template_global(clinic_now)
+    app.add_template_global(CHOOSE, "choose")
     app.add_template_global(CHANGED_MEANWHILE, "changed_meanwhile")

@@ -105,10 +105,9 @@ def new():
         if pet is not None:
             flash(f"Pet {pet.name} added.", "success")
         if problem or refused:
-            flash(
-                f"The pet was NOT saved. {problem or refused} Add it with the “Add pet” button.",
-                "warning",
-            )
+            flash(f"The pet was NOT saved. {problem or refused} Its details are below: "
+                  "correct them and save the pet.", "warning")
+            return redirect(url_for("pets.new", owner_id=owner.id, **pet_form.typed()))
         return redirect(url_for("owners.detail", owner_id=owner.id))
     return render_template("owners/new.html", form=form, pet_form=pet_form)
 

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.auth.permissions import permission_required
 from app.extensions import db
-from app.forms import PageForm
+from app.forms import PageForm, with_placeholder
 from app.models import Pet, PetAlert
 from app.models.pet_alert import SEVERITIES
 from app.pets.alerts import MAX_ALERTS, AlertRefused, add_alert, alert_of, remove_alert
@@ -28,7 +28,7 @@ class AlertForm(PageForm):
     )
     severity = SelectField(
         "Severity",
-        choices=[SelectChoice(s.value, s.label) for s in reversed(SEVERITIES)],
+        choices=with_placeholder(SelectChoice(s.value, s.label) for s in reversed(SEVERITIES)),
         validators=[InputRequired("Choose a severity.")],
     )
     submit = SubmitField("Add alert")

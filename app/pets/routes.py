@@ -1,7 +1,7 @@
 """Pet pages under their owner: show, add, edit, delete."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import permission_required
@@ -9,7 +9,7 @@ from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.models import Owner, Pet
-from app.pets.forms import PetForm
+from app.pets.forms import PetForm, refused_pet_form
 from app.pets.profile import PROFILE_FIELDS
 from app.pets.services import (
     DuplicatePetName,
@@ -73,7 +73,8 @@ def pet_fields(form):
 def new(owner_id):
     """Add a pet to an owner."""
     owner = db.get_or_404(Owner, owner_id)
-    form = PetForm()
+    # A first pet refused at registration comes back here filled in (owners.new).
+    form = refused_pet_form(request.args) if request.method == "GET" and request.args else PetForm()
     if form.validate_on_submit():
         try:
             pet = add_pet(owner.id, **pet_fields(form))

@@ -58,6 +58,8 @@ def new(owner_id, pet_id):
             return redirect(url_for("owners.detail", owner_id=owner_id))
     elif form.date.data is None:
         form.date.data = clinic_today()
+        # A vet recording a walk-in is, nearly always, the vet who saw it.
+        form.vet_id.data = current_user.vet_id or 0
     return render_template("visits/new.html", form=form, pet=pet, visits=pet_visits(pet.id))
 
 

@@ -103,13 +103,21 @@ def test_an_owner_whose_first_pet_fails_is_saved_with_a_warning(staff_page):
     page.get_by_label("Type").select_option(label="hamster")
     page.get_by_role("button", name="Save owner").click()
 
-    expect(page.get_by_role("heading", name="Ingrid Solberg")).to_be_visible()
+    # The owner is saved; the pet's details wait in a filled-in "New pet" form.
+    expect(page.get_by_role("heading", name="New pet")).to_be_visible()
+    expect(page.get_by_role("link", name="Ingrid Solberg")).to_be_visible()
     expect(page.get_by_text("Owner Ingrid Solberg registered.")).to_be_visible()
     warning = page.locator(".alert-warning")
     expect(warning).to_contain_text("The pet was NOT saved.")
     expect(warning).to_contain_text("The birth date cannot be in the future.")
-    expect(page.get_by_text("No pets yet.")).to_be_visible()
+    expect(page.get_by_label("Name")).to_have_value("Nugget")
+    expect(page.get_by_label("Type").locator("option:checked")).to_have_text("hamster")
     screenshot(page, "flow-owner-pet-refused-desktop")
+    page.get_by_label("Birth date").fill("2024-03-04")
+    page.get_by_label("Sex").select_option(label="Unknown")
+    page.get_by_role("button", name="Save pet").click()
+    expect(page.get_by_text("Pet Nugget added.")).to_be_visible()
+    expect(pet_card(page, "Nugget")).to_contain_text("Hamster")
 
 
 def test_adding_and_editing_a_pet(staff_page):
@@ -121,6 +129,7 @@ def test_adding_and_editing_a_pet(staff_page):
     page.get_by_label("Name").fill("Pickle")
     page.get_by_label("Birth date").fill("2023-05-17")
     page.get_by_label("Type").select_option(label="lizard")
+    page.get_by_label("Sex").select_option(label="Unknown")
     page.get_by_role("button", name="Save pet").click()
     expect(page.get_by_text("Pet Pickle added.")).to_be_visible()
     expect(pet_card(page, "Pickle")).to_contain_text("Lizard, born 17 May 2023")
