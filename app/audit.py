@@ -6,6 +6,7 @@ the write came from a web request or a CLI command."""
 import getpass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import has_request_context
 from flask_login import current_user
 
@@ -137,7 +138,13 @@ def _lock_and_delete_what_the_cascade_takes(session, flush_context, instances):
     pet_ids |= {pet.id for pet in pets}
     going = [
         *pets,
-        *session.scalars(sa.select(Appointment).where(Appointment.pet_id.in_(pet_ids))),
+        # Appointments refer to each other (follow-ups), so the unit of work deletes them one
+        # by one and reads each one's vet, type and followed appointment first: loaded here,
+        # in this statement, not refused by raise_on_sql (a typed appointment was a 500).
+        *session.scalars(sa.select(Appointment).options(
+            joinedload(Appointment.vet), joinedload(Appointment.type),
+            joinedload(Appointment.follows),
+        ).where(Appointment.pet_id.in_(pet_ids))),
         *session.scalars(sa.select(Visit).where(Visit.pet_id.in_(pet_ids))),
     ]
     for obj in going:
