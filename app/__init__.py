@@ -62,6 +62,7 @@ def register_blueprints(app):
     """Attach each feature's blueprint, numbers in their URLs read as database ids."""
     from app import routing
     from app.api import init_api
+    from app.appointments.cancel_routes import bp as cancellation_bp
     from app.appointments.free_routes import bp as free_slots_bp
     from app.appointments.routes import bp as appointments_bp
     from app.auth.routes import bp as auth_bp
@@ -90,6 +91,7 @@ def register_blueprints(app):
         pet_alerts_bp,
         vets_bp,
         appointments_bp,
+        cancellation_bp,
         free_slots_bp,
         schedule_bp,
         visits_bp,

@@ -43,6 +43,7 @@ ACCESS = {
     "appointments.detail": ALL,
     "appointments.edit": ALL,
     "appointments.transition": ALL,
+    "cancellation.confirm": ALL,
     "appointments.complete": CLINICAL,
     "schedule.grid": ALL,
     "schedule.whose_pet": ALL,
@@ -58,6 +59,8 @@ ACCESS = {
     "reference.index": ADMIN,
     "reference.edit_appointment_type": ADMIN,
     "reference.delete_appointment_type_view": ADMIN,
+    "reference.rename": ADMIN,
+    "reference.remove": ADMIN,
     "working_time.clinic": ALL,
     "working_time.hours": ADMIN,
     "working_time.new_closure": ADMIN,
@@ -114,7 +117,8 @@ def records(dbs, today, app):
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
-                "alert_id": 999999, "vaccination_id": dose.id}
+                "alert_id": 999999, "vaccination_id": dose.id, "kind": "pettype",
+                "row_id": pet.type_id}
 
 
 def requests_for(app, records):

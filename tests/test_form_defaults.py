@@ -28,11 +28,11 @@ def clinic(dbs):
 
 def options(page, name):
     """(value, label, selected) of each option of the select called ``name``."""
-    select = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', page, re.S)
+    select = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', page, re.DOTALL)
     assert select, f"no select {name}"
     return [(value, unescape(label.strip()), "selected" in attributes)
             for attributes, value, label in
-            re.findall(r'<option([^>]*value="([^"]*)"[^>]*)>(.*?)</option>', select.group(1), re.S)]
+            re.findall(r'<option([^>]*value="([^"]*)"[^>]*)>(.*?)</option>', select.group(1), re.DOTALL)]
 
 
 def chosen(page, name):

@@ -170,6 +170,7 @@ PET_FIELDS = {
     "name": names,
     "birth_date": st.one_of(known("a_year_ago"), some_dates),
     "type_id": known("pet_type"),
+    "sex": st.sampled_from(["unknown", "female", "male"]),
 }
 BOOKING_FIELDS = {
     "vet_id": known("vet", "vet", "retired_vet"),
@@ -410,7 +411,8 @@ def test_editing_an_owner(client, dbs, world, today, ids, data):
 @example(
     path="/owners/{owner}/pets/new",
     ids={"owner": Known("owner")},
-    data={"name": PAYLOADS[0], "birth_date": "2021-01-01", "type_id": Known("pet_type")},
+    data={"name": PAYLOADS[0], "birth_date": "2021-01-01", "type_id": Known("pet_type"),
+          "sex": "unknown"},
 )
 def test_adding_and_editing_a_pet(client, dbs, world, today, path, ids, data):
     assert_answered_safely(post(client, url(path, world, **ids), resolve(data, world)))

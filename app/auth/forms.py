@@ -3,10 +3,10 @@
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
-from app.vets.forms import vet_choices
 from app.forms import PageForm, with_placeholder
 from app.models import Role, User
 from app.validation import PASSWORD_INPUT_MAX, max_length, printable, strip
+from app.vets.forms import vet_choices
 
 
 class SignInForm(PageForm):

@@ -305,11 +305,15 @@ def test_each_status_button_of_a_day_sheet_row_posts_its_own_action(staff_page):
     # "No show" joins them only once the appointment's start has passed: not clicked here, so
     # the test holds at any hour.
     expect(mulligan.get_by_role("button").nth(0)).to_have_text("Check in")
-    expect(mulligan.get_by_role("button").nth(1)).to_have_text("Cancel")
-    mulligan.get_by_role("button", name="Cancel").click()
+    # Cancelling asks first, on a page of its own, and comes back to the day sheet.
+    mulligan.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel Mulligan's appointment on")
+    screenshot(page, "flow-cancel-confirm-desktop")
+    page.get_by_role("button", name="Cancel the appointment").click()
     expect(page.get_by_text("Mulligan's appointment cancelled.")).to_be_visible()
     expect(mulligan.locator("td").nth(5)).to_have_text("Cancelled")
     expect(mulligan.get_by_role("button")).to_have_count(0)
+    expect(mulligan.get_by_role("link", name="Cancel")).to_have_count(0)
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{clinic_today():%d %b %Y}")
 
 
