@@ -65,6 +65,7 @@ def register_blueprints(app):
     from app.appointments.cancel_routes import bp as cancellation_bp
     from app.appointments.free_routes import bp as free_slots_bp
     from app.appointments.routes import bp as appointments_bp
+    from app.audit_log.routes import bp as audit_log_bp
     from app.auth.routes import bp as auth_bp
     from app.calendar_feed.routes import bp as calendar_feed_bp
     from app.main.routes import bp as main_bp
@@ -103,6 +104,7 @@ def register_blueprints(app):
         vaccine_types_bp,
         vaccinations_bp,
         reminders_bp,
+        audit_log_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)

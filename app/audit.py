@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from flask import has_request_context
 from flask_login import current_user
 
+from app.audit_log.readable import readable
 from app.database import BoundSession
 from app.extensions import db
 from app.models import (
@@ -188,8 +189,9 @@ def record_changes():
         sa.event.listen(BoundSession, "after_flush", _after_flush)
 
 
-def trail_for(*records):
-    """Audit entries of the given (entity_type, ids) pairs, newest first."""
+def trail_for(*records, known=()):
+    """The trail of the given (entity_type, ids) pairs, newest first, in words
+    (app.audit_log.readable; ``known``: records the page has loaded, named at no cost)."""
     clauses = [
         sa.and_(AuditEntry.entity_type == kind, AuditEntry.entity_id.in_(ids))
         for kind, ids in records
@@ -197,6 +199,6 @@ def trail_for(*records):
     ]
     if not clauses:
         return []
-    return db.session.scalars(
+    return readable(db.session.scalars(
         sa.select(AuditEntry).where(sa.or_(*clauses)).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(200)
-    ).all()
+    ).all(), known)

@@ -3,7 +3,7 @@
 from flask import current_app
 
 from app.auth.permissions import can
-from app.clinic import clinic_now
+from app.clinic import clinic_now, clinic_time, clinic_zone
 from app.concurrency import CHANGED_MEANWHILE
 from app.forms import CHOOSE
 from app.phone import format_phone
@@ -19,6 +19,8 @@ NAV_LINKS = [
     ("users.index", "Staff accounts", "users.manage"),
     ("reference.index", "Reference data", "reference.manage"),
     ("working_time.clinic", "Working time", "schedule.manage"),
+    ("audit_log.index", "Audit trail", "audit.view"),
+    ("api_docs.docs", "API docs", "api.docs"),
 ]
 
 PET_ACTIONS = [
@@ -64,5 +66,7 @@ def register(app):
     app.add_template_global(nav_links)
     app.add_template_global(pet_actions)
     app.add_template_global(clinic_now)
+    app.add_template_filter(clinic_time, "clinic_time")
+    app.add_template_global(lambda: current_app.config["CLINIC_TIMEZONE"], "clinic_zone")
     app.add_template_global(CHOOSE, "choose")
     app.add_template_global(CHANGED_MEANWHILE, "changed_meanwhile")

@@ -87,6 +87,7 @@ ACCESS = {
     "reminders.due_list": ALL,
     "reminders.call_list": ALL,
     "reminders.dismiss": ALL,
+    "audit_log.index": ADMIN,
 }
 # The calendar feed's secret URL is its own credential.
 PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz",

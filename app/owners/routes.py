@@ -123,6 +123,8 @@ def detail(owner_id):
             ("owner", [owner.id]),
             ("pet", [pet.id for pet in owner.pets]),
             ("visit", [visit.id for pet in owner.pets for visit in pet.visits]),
+            known=[owner, *owner.pets, *(record for pet in owner.pets
+                                  for record in (*pet.visits, *pet.appointments))],
         )
     return render_template("owners/detail.html", owner=owner, today=clinic_today(), trail=trail)
 

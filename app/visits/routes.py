@@ -78,7 +78,7 @@ def visit_or_404(owner_id, pet_id, visit_id):
 
 def show(visit, addendum_form=None, status=200):
     """The visit page: the record, its addenda, the addendum form and, for admins, its trail."""
-    trail = trail_for(("visit", [visit.id])) if can("audit.view") else None
+    trail = trail_for(("visit", [visit.id]), known=[visit]) if can("audit.view") else None
     return render_template(
         "visits/detail.html", visit=visit, pet=visit.pet, trail=trail,
         form=addendum_form or AddendumForm(), deadline=correction_deadline(visit),

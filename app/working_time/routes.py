@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from app.audit_log.readable import readable
 from app.auth.permissions import can, permission_required
 from app.clinic import clinic_today
 from app.confirmation import confirmation_page
@@ -34,16 +35,17 @@ CLINIC_TRAIL = ("clinic_hours", "closure")
 PAST_CLOSURES_SHOWN = 20
 
 
-def trail_of(kinds, entity_id=None):
-    """The newest audit entries of these kinds (of one record id), for administrators."""
+def trail_of(kinds, entity_id=None, known=()):
+    """The newest audit entries of these kinds (of one record id), for administrators, in
+    words (``known``: the vet the page shows)."""
     if not can("audit.view"):
         return None
     query = sa.select(AuditEntry).where(AuditEntry.entity_type.in_(kinds))
     if entity_id is not None:
         query = query.where(AuditEntry.entity_id == entity_id)
-    return db.session.scalars(
+    return readable(db.session.scalars(
         query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(50)
-    ).all()
+    ).all(), known)
 
 
 def saved(message, **scope):
@@ -155,7 +157,7 @@ def vet_page(vet, rota_form=None, absence_form=None):
         rota_form=rota_form,
         absence_form=absence_form or AbsenceForm(formdata=None),
         absences=absences_of([vet.id]),
-        trail=trail_of(("rota", "absence"), vet.id),
+        trail=trail_of(("rota", "absence"), vet.id, known=[vet]),
     )
 
 
