@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.audit import AUDITED
@@ -41,7 +41,7 @@ class AuditFilterForm(PageForm):
                       validators=[Optional(), Length(max=max_length(AuditEntry.actor)), printable],
                       render_kw={"list": "actors"})
     kind = SelectField("What", default="", validators=[Optional()], choices=[
-        ("", "Anything"), *((kind, kind.replace("_", " ")) for kind in KINDS)])
+        SelectChoice("", "Anything"), *(SelectChoice(kind, kind.replace("_", " ")) for kind in KINDS)])
     record = IntegerField("Record number", validators=[
         Optional(), WholeNumberRange(1, MAX_ID, "A record number is a whole number from 1.")],
         description="An owner's, pet's, appointment's or visit's id; a vet's for rota and absence.")
