@@ -326,6 +326,9 @@ PAGES = (
     "/vets/{vet}/edit", "/appointments", "/appointments/{appointment}",
     "/appointments/{appointment}/edit", "/appointments/{appointment}/complete", "/users",
     "/users/new", "/users/{user}/edit", "/reference", "/schedule", "/appointments/new",
+    # Confirmation pages and the audit trail.
+    "/owners/{owner}/pets/{pet}/delete", "/appointments/{appointment}/cancel",
+    "/vets/{vet}/delete", "/audit",
 )
 
 
@@ -345,6 +348,12 @@ PAGES = (
         pet=st.one_of(known("pet"), st.sampled_from(["", "-1", "999999"])),
         cancelled=st.sampled_from(["hide", "show", "all"]),
         start_time=st.sampled_from(["10:00", "25:00", "x"]),
+        who=st.sampled_from(["", "admin", "cli:root", "x" * 500]),
+        kind=st.sampled_from(["", "pet", "closure", "spaceship"]),
+        record=st.sampled_from(["", "1", "-1", "9" * 30, "x"]),
+        date_from=st.one_of(known("tomorrow"), some_dates),
+        date_to=st.one_of(known("tomorrow"), some_dates),
+        back_to=st.sampled_from(["day", "", "x"]),
     ),
 )
 @example(page="/appointments", ids={}, query={"date": "9999-12-31"})
