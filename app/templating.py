@@ -3,7 +3,7 @@
 from flask import current_app
 
 from app.auth.permissions import can
-from app.clinic import clinic_now, clinic_time, clinic_zone
+from app.clinic import clinic_now, clinic_time
 from app.concurrency import CHANGED_MEANWHILE
 from app.forms import CHOOSE
 from app.phone import format_phone

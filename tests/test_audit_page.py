@@ -21,12 +21,12 @@ def text(response):
 def rows(response):
     """The cells of each row of the entries table."""
     html = response.get_data(as_text=True)
-    table = re.search(r'<table[^>]*id="audit-entries".*?</table>', html, re.S)
+    table = re.search(r'<table[^>]*id="audit-entries".*?</table>', html, re.DOTALL)
     if table is None:
         return []
     cells = [[" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split())
-              for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-             for row in re.findall(r"<tr>(.*?)</tr>", table.group(0), re.S)]
+              for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+             for row in re.findall(r"<tr>(.*?)</tr>", table.group(0), re.DOTALL)]
     return [row for row in cells if row]
 
 
@@ -86,7 +86,7 @@ def test_filters_by_who_kind_and_record(client, dbs):
         entry(session, at + timedelta(minutes=3), actor="cli:root", kind="closure",
               entity_id=20261225, action="create", summary="closed 2026-12-25: Christmas")
         session.commit()
-    details = lambda url: [row[4] for row in rows(client.get(url))]  # noqa: E731
+    details = lambda url: [row[4] for row in rows(client.get(url))]
     assert details("/audit?who=reception&date_from=2026-01-05") == ["c", "a"]
     assert details("/audit?kind=owner&record=7&date_from=2026-01-05") == ["b", "a"]
     assert details("/audit?who=cli:root&date_from=2026-01-05") == ["closed 2026-12-25: Christmas"]

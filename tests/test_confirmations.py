@@ -65,9 +65,9 @@ def page_of(response):
 def confirm_form(response):
     """(action, button label) of the confirmation page's POST form."""
     html = response.get_data(as_text=True).split("<main", 1)[1]
-    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.DOTALL)
     assert form, "no confirmation form"
-    button = re.search(r'<button type="submit"[^>]*>(.*?)</button>', form.group(2), re.S)
+    button = re.search(r'<button type="submit"[^>]*>(.*?)</button>', form.group(2), re.DOTALL)
     return form.group(1), unescape(button.group(1))
 
 

@@ -13,7 +13,6 @@ Create Date: 2026-12-02 04:30:00.000000
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'f4c2c5c09627'
 down_revision = '5b8e0c7d4a21'
