@@ -62,8 +62,10 @@ def register_blueprints(app):
     """Attach each feature's blueprint, numbers in their URLs read as database ids."""
     from app import routing
     from app.api import init_api
+    from app.appointments.cancel_routes import bp as cancellation_bp
     from app.appointments.free_routes import bp as free_slots_bp
     from app.appointments.routes import bp as appointments_bp
+    from app.audit_log.routes import bp as audit_log_bp
     from app.auth.routes import bp as auth_bp
     from app.calendar_feed.routes import bp as calendar_feed_bp
     from app.main.routes import bp as main_bp
@@ -93,6 +95,7 @@ def register_blueprints(app):
         pet_alerts_bp,
         vets_bp,
         appointments_bp,
+        cancellation_bp,
         free_slots_bp,
         schedule_bp,
         visits_bp,
@@ -107,6 +110,7 @@ def register_blueprints(app):
         message_log_bp,
         unsubscribe_bp,
         message_templates_bp,
+        audit_log_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)

@@ -6,9 +6,11 @@ the write came from a web request or a CLI command."""
 import getpass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import has_request_context
 from flask_login import current_user
 
+from app.audit_log.readable import readable
 from app.database import BoundSession
 from app.extensions import db
 from app.models import (
@@ -137,7 +139,13 @@ def _lock_and_delete_what_the_cascade_takes(session, flush_context, instances):
     pet_ids |= {pet.id for pet in pets}
     going = [
         *pets,
-        *session.scalars(sa.select(Appointment).where(Appointment.pet_id.in_(pet_ids))),
+        # Appointments refer to each other (follow-ups), so the unit of work deletes them one
+        # by one and reads each one's vet, type and followed appointment first: loaded here,
+        # in this statement, not refused by raise_on_sql (a typed appointment was a 500).
+        *session.scalars(sa.select(Appointment).options(
+            joinedload(Appointment.vet), joinedload(Appointment.type),
+            joinedload(Appointment.follows),
+        ).where(Appointment.pet_id.in_(pet_ids))),
         *session.scalars(sa.select(Visit).where(Visit.pet_id.in_(pet_ids))),
     ]
     for obj in going:
@@ -181,8 +189,9 @@ def record_changes():
         sa.event.listen(BoundSession, "after_flush", _after_flush)
 
 
-def trail_for(*records):
-    """Audit entries of the given (entity_type, ids) pairs, newest first."""
+def trail_for(*records, known=()):
+    """The trail of the given (entity_type, ids) pairs, newest first, in words
+    (app.audit_log.readable; ``known``: records the page has loaded, named at no cost)."""
     clauses = [
         sa.and_(AuditEntry.entity_type == kind, AuditEntry.entity_id.in_(ids))
         for kind, ids in records
@@ -190,6 +199,6 @@ def trail_for(*records):
     ]
     if not clauses:
         return []
-    return db.session.scalars(
+    return readable(db.session.scalars(
         sa.select(AuditEntry).where(sa.or_(*clauses)).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(200)
-    ).all()
+    ).all(), known)

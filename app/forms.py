@@ -2,7 +2,12 @@
 
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 from wtforms.validators import NumberRange, ValidationError
+
+# The first option of a required select: no real value, so leaving it is a "required" error
+# instead of silently choosing the first entry.
+CHOOSE = "Choose…"
 
 
 class PageForm(FlaskForm):
@@ -16,6 +21,16 @@ class PageForm(FlaskForm):
             if has_request_context() and request.is_json and not hasattr(formdata, "getlist"):
                 return None
             return super().wrap_formdata(form, formdata)
+
+
+def optional_id(value):
+    """A select's value as an id, or None for its blank choice."""
+    return None if value in ("", None) else int(value)
+
+
+def with_placeholder(choices):
+    """A required select's choices after a "Choose…" option whose value is empty."""
+    return [SelectChoice("", CHOOSE), *choices]
 
 
 class WholeNumberRange(NumberRange):

@@ -1,12 +1,11 @@
 """What every template can use: filters, the navigation bar and per-pet actions."""
 
-from zoneinfo import ZoneInfo
-
 from flask import current_app, g, has_request_context
 
 from app.auth.permissions import can
-from app.clinic import clinic_now
+from app.clinic import clinic_now, clinic_time
 from app.concurrency import CHANGED_MEANWHILE
+from app.forms import CHOOSE
 from app.phone import format_phone
 
 # (endpoint, label, permission): shown once the feature is registered and the role allows.
@@ -21,6 +20,8 @@ NAV_LINKS = [
     ("reference.index", "Reference data", "reference.manage"),
     ("working_time.clinic", "Working time", "schedule.manage"),
     ("message_templates.index", "Message templates", "messages.manage"),
+    ("audit_log.index", "Audit trail", "audit.view"),
+    ("api_docs.docs", "API docs", "api.docs"),
 ]
 
 PET_ACTIONS = [
@@ -57,14 +58,6 @@ def pet_actions(pet=None):
     return actions
 
 
-def clinic_time(moment):
-    """A stored UTC moment as the clinic's wall clock reads it: 02 Dec 2026 09:15."""
-    if not moment:
-        return ""
-    zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
-    return moment.astimezone(zone).strftime("%d %b %Y %H:%M")
-
-
 def error_id(field, index=0):
     """The id of a form field's ``index``-th error message, which aria-describedby names."""
     return f"{field.id}-error" + (f"-{index + 1}" if index else "")
@@ -92,10 +85,12 @@ def register(app):
     app.add_template_filter(lambda d: d.strftime("%d %b %Y") if d else "", "day")
     app.add_template_filter(lambda t: t.strftime("%H:%M") if t else "", "hhmm")
     app.add_template_filter(lambda t: t.strftime("%d %b %Y %H:%M UTC") if t else "", "utc")
-    app.add_template_filter(clinic_time, "clinic_time")
     app.add_template_global(nav_links)
     app.add_template_global(pet_actions)
     app.add_template_global(clinic_now)
+    app.add_template_filter(clinic_time, "clinic_time")
+    app.add_template_global(lambda: current_app.config["CLINIC_TIMEZONE"], "clinic_zone")
+    app.add_template_global(CHOOSE, "choose")
     app.add_template_global(CHANGED_MEANWHILE, "changed_meanwhile")
     app.add_template_global(error_id)
     app.add_template_global(invalid_field_attributes)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.clinic import clinic_today
 from app.extensions import db
-from app.models import AuditEntry, Owner, Pet, Visit
+from app.models import Appointment, AuditEntry, Owner, Pet, Visit
 from app.owners.services import delete_owner
 from tests import factories as f
 from tests.api.conftest import basic
@@ -208,3 +208,20 @@ def test_a_record_added_under_an_owner_while_it_is_deleted_is_audited_with_it(co
         kind = Visit if added == "visit" else Pet
         assert db.session.get(kind, new_id) is None
         db.session.remove()
+
+
+def test_an_owner_whose_appointments_have_a_type_and_follow_ups_is_deleted_on_the_page(
+        client, dbs):
+    # Appointments refer to each other, so the unit of work deletes them one by one and reads
+    # each one's type, vet and followed appointment: before they were loaded with them, a
+    # typed appointment made the delete a 500 (raise_on_sql).
+    with dbs() as session:
+        ids = family(session, pets=1, appointments=2, visits=0)
+        first, second = (session.get(Appointment, i) for i in ids["appointment"])
+        first.type_id = f.appointment_type(session, "dental").id
+        second.follows_id = first.id
+        session.commit()
+    response = client.post(f"/owners/{ids['owner'][0]}/delete")
+    assert response.status_code == 302
+    with dbs() as session:
+        assert audited_deletes(session)["appointment"] == sorted(ids["appointment"])

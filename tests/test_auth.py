@@ -44,6 +44,7 @@ ACCESS = {
     "appointments.detail": ALL,
     "appointments.edit": ALL,
     "appointments.transition": ALL,
+    "cancellation.confirm": ALL,
     "appointments.complete": CLINICAL,
     "schedule.grid": ALL,
     "schedule.whose_pet": ALL,
@@ -59,6 +60,8 @@ ACCESS = {
     "reference.index": ADMIN,
     "reference.edit_appointment_type": ADMIN,
     "reference.delete_appointment_type_view": ADMIN,
+    "reference.rename": ADMIN,
+    "reference.remove": ADMIN,
     "working_time.clinic": ALL,
     "working_time.hours": ADMIN,
     "working_time.new_closure": ADMIN,
@@ -88,6 +91,7 @@ ACCESS = {
     "message_templates.index": ADMIN,
     "message_templates.show": ADMIN,
     "message_templates.html": ADMIN,
+    "audit_log.index": ADMIN,
 }
 # The calendar feed's secret URL is its own credential.
 PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz",
@@ -118,7 +122,8 @@ def records(dbs, today, app):
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
-                "alert_id": 999999, "vaccination_id": dose.id, "kind": "confirmation"}
+                "alert_id": 999999, "vaccination_id": dose.id, "kind": "pettype",
+                "row_id": pet.type_id, "message_kind": "confirmation"}
 
 
 def requests_for(app, records):

@@ -25,6 +25,7 @@ from app.models import (
     Appointment,
     AppointmentStatus,
     AppointmentType,
+    AuditEntry,
     ClinicClosure,
     Owner,
     Pet,
@@ -52,6 +53,7 @@ COLUMNS = {
     "OwnerForm.telephone": [Owner.telephone],
     "OwnerForm.email": [Owner.email],
     "FindOwnersForm.lastName": [Owner.last_name],
+    "AuditFilterForm.who": [AuditEntry.actor],
     "PetForm.name": [Pet.name],
     "PetForm.breed": [Pet.breed],
     "PetForm.colour": [Pet.colour],
@@ -139,7 +141,7 @@ DIFFERENT_ON_PURPOSE = {
 }
 
 # Fields that filter a search rather than write a row: empty is fine, the length still holds.
-SEARCHES = {"FindOwnersForm.lastName", "OwnerSearchSchema.last_name"}
+SEARCHES = {"FindOwnersForm.lastName", "OwnerSearchSchema.last_name", "AuditFilterForm.who"}
 
 
 def subclasses(cls):

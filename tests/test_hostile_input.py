@@ -170,6 +170,7 @@ PET_FIELDS = {
     "name": names,
     "birth_date": st.one_of(known("a_year_ago"), some_dates),
     "type_id": known("pet_type"),
+    "sex": st.sampled_from(["unknown", "female", "male"]),
 }
 BOOKING_FIELDS = {
     "vet_id": known("vet", "vet", "retired_vet"),
@@ -325,6 +326,9 @@ PAGES = (
     "/vets/{vet}/edit", "/appointments", "/appointments/{appointment}",
     "/appointments/{appointment}/edit", "/appointments/{appointment}/complete", "/users",
     "/users/new", "/users/{user}/edit", "/reference", "/schedule", "/appointments/new",
+    # Confirmation pages and the audit trail.
+    "/owners/{owner}/pets/{pet}/delete", "/appointments/{appointment}/cancel",
+    "/vets/{vet}/delete", "/audit",
 )
 
 
@@ -344,6 +348,12 @@ PAGES = (
         pet=st.one_of(known("pet"), st.sampled_from(["", "-1", "999999"])),
         cancelled=st.sampled_from(["hide", "show", "all"]),
         start_time=st.sampled_from(["10:00", "25:00", "x"]),
+        who=st.sampled_from(["", "admin", "cli:root", "x" * 500]),
+        kind=st.sampled_from(["", "pet", "closure", "spaceship"]),
+        record=st.sampled_from(["", "1", "-1", "9" * 30, "x"]),
+        date_from=st.one_of(known("tomorrow"), some_dates),
+        date_to=st.one_of(known("tomorrow"), some_dates),
+        back_to=st.sampled_from(["day", "", "x"]),
     ),
 )
 @example(page="/appointments", ids={}, query={"date": "9999-12-31"})
@@ -410,7 +420,8 @@ def test_editing_an_owner(client, dbs, world, today, ids, data):
 @example(
     path="/owners/{owner}/pets/new",
     ids={"owner": Known("owner")},
-    data={"name": PAYLOADS[0], "birth_date": "2021-01-01", "type_id": Known("pet_type")},
+    data={"name": PAYLOADS[0], "birth_date": "2021-01-01", "type_id": Known("pet_type"),
+          "sex": "unknown"},
 )
 def test_adding_and_editing_a_pet(client, dbs, world, today, path, ids, data):
     assert_answered_safely(post(client, url(path, world, **ids), resolve(data, world)))

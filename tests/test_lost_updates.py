@@ -65,7 +65,7 @@ def test_pets_vets_and_appointments_refuse_a_stale_save_too(client, family, dbs,
     owner, pet, vet = family["owner"], family["pet"], family["vet"]
     url, form, change = {
         "pet": (f"/owners/{owner}/pets/{pet}/edit",
-                {"name": "Leo", "birth_date": "2020-09-07", "type_id": None},
+                {"name": "Leo", "birth_date": "2020-09-07", "type_id": None, "sex": "unknown"},
                 {"name": "Leonardo"}),
         "vet": (f"/vets/{vet}/edit",
                 {"first_name": "James", "last_name": "Carter", "active": "y"},

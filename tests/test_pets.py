@@ -27,7 +27,8 @@ def family(dbs):
 
 def pet_data(family, **changes):
     """A valid pet form submission."""
-    return {"name": "Max", "birth_date": "2021-05-01", "type_id": family["cat"]} | changes
+    return {"name": "Max", "birth_date": "2021-05-01", "type_id": family["cat"],
+            "sex": "unknown"} | changes
 
 
 def pet_names(dbs, owner_id):
@@ -134,7 +135,7 @@ def test_two_requests_racing_for_one_pet_name_leave_one_pet_and_no_error(committ
 
     statuses = post_at_once([
         (signed_in(app, "reception"), f"/owners/{owner_id}/pets/new",
-         {"name": name, "birth_date": "2021-05-01", "type_id": cat_id})
+         {"name": name, "birth_date": "2021-05-01", "type_id": cat_id, "sex": "unknown"})
         for name in ("Leo", "LEO", "leo", "Leo")
     ])
 

@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from app.concurrency import VersionField
-from app.forms import PageForm, WholeNumberRange
+from app.forms import PageForm, WholeNumberRange, optional_id, with_placeholder
 from app.models import Appointment, Vaccination, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.reference.appointment_types import list_appointment_types
@@ -35,11 +35,6 @@ DURATION_RULE = WholeNumberRange(
     MIN_DURATION, MAX_DURATION, f"Between {MIN_DURATION} and {MAX_DURATION} minutes."
 )
 CHOOSE_TYPE = "Choose one of the appointment types."
-
-
-def optional_id(value):
-    """A select's value as an id, or None for its blank choice."""
-    return None if value in ("", None) else int(value)
 
 
 def an_id(form, field):
@@ -75,7 +70,7 @@ class AppointmentForm(PageForm):
     # is read only when the form is drawn, and a booking's cost does not grow with the staff.
     # Bounded like every id, though: a number past any database integer is a form error.
     vet_id = SelectField(
-        "Vet", coerce=int, validate_choice=False,
+        "Vet", coerce=optional_id, validate_choice=False,
         validators=[InputRequired("Choose a vet."), WholeNumberRange(1, MAX_ID, "Choose a vet.")]
     )
     date = DateField("Date", validators=[InputRequired("Enter a date.")])
@@ -93,7 +88,7 @@ class AppointmentForm(PageForm):
 
     def __init__(self, *args, current_vet_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.vet_id.choices = lambda: vet_choices(include_id=current_vet_id)
+        self.vet_id.choices = lambda: with_placeholder(vet_choices(include_id=current_vet_id))
         self.type_id.choices = appointment_type_choices
 
 

@@ -162,7 +162,8 @@ def page_appointment_or_404(appointment_id):
 
 def detail_page(appointment, check_in_form):
     """The appointment's page, with the check-in-with-weight form as given."""
-    trail = trail_for(("appointment", [appointment.id])) if can("audit.view") else None
+    trail = (trail_for(("appointment", [appointment.id]), known=[appointment])
+             if can("audit.view") else None)
     return render_template("appointments/detail.html", appointment=appointment, actions=ACTIONS,
                            trail=trail, check_in_form=check_in_form)
 

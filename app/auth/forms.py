@@ -1,12 +1,12 @@
 """Sign-in and account forms."""
 
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
-from app.vets.forms import vet_choices
-from app.forms import PageForm
+from app.forms import PageForm, with_placeholder
 from app.models import Role, User
 from app.validation import PASSWORD_INPUT_MAX, max_length, printable, strip
+from app.vets.forms import vet_choices
 
 
 class SignInForm(PageForm):
@@ -31,7 +31,9 @@ class UserForm(PageForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(User.username)), printable],
     )
-    role = SelectField("Role", choices=[SelectChoice(r.value, r.value.capitalize()) for r in Role])
+    role = SelectField("Role", choices=with_placeholder(SelectChoice(r.value, r.value.capitalize())
+                                                        for r in Role),
+                       validators=[InputRequired("Choose a role.")])
     vet_id = SelectField("Vet (for vet accounts)", coerce=int, validators=[Optional()])
     active = BooleanField("Active", default=True)
     password = PasswordField(

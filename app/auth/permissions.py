@@ -28,6 +28,7 @@ ADMIN = VET | {
     "reference.manage",
     "users.manage",
     "audit.view",
+    "api.docs",  # a link to the API's documentation (the page itself is public)
     "schedule.manage",
     "messages.manage",
 }

@@ -24,6 +24,7 @@ from app.calendar_feed.services import (
     revoke_feed,
     webcal_url,
 )
+from app.confirmation import confirmation_page
 from app.extensions import db
 from app.models import Vet
 
@@ -112,10 +113,18 @@ def issue(vet_id):
     return feed_page(vet, secret)
 
 
-@bp.post("/vets/<int:vet_id>/calendar-feed/revoke")
+@bp.route("/vets/<int:vet_id>/calendar-feed/revoke", methods=["GET", "POST"])
 def revoke(vet_id):
-    """Revoke the vet's feed: its address answers 404 from now on."""
+    """Confirm, then revoke the vet's feed: its address answers 404 from now on."""
     vet = managed_vet(vet_id)
+    if request.method == "GET":
+        feed = feed_of(vet.id)
+        return confirmation_page(
+            f"Revoke {vet.full_name}'s calendar feed?", "Revoke the feed",
+            url_for("calendar_feed.manage", vet_id=vet.id),
+            [("Its address stops working at once: calendars subscribed to it get no more "
+              "appointments. A new address can be made afterwards.")],
+            refusal=None if feed else f"{vet.full_name} has no calendar feed.")
     if revoke_feed(vet.id):
         db.session.commit()
         flash(f"The calendar feed of {vet.full_name} is revoked.", "success")

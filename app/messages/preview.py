@@ -62,20 +62,20 @@ def index():
     return render_template("messages/templates.html", kinds=kinds)
 
 
-@bp.get("/<kind>")
+@bp.get("/<message_kind>")
 @permission_required("messages.manage")
-def show(kind):
+def show(message_kind):
     """One template with sample data: subject, plain text, and the HTML in a sandboxed frame."""
-    kind = kind_or_404(kind)
+    kind = kind_or_404(message_kind)
     subject, text, _ = sample(kind)
     return render_template("messages/template.html", kind=kind, subject=subject, text=text)
 
 
-@bp.get("/<kind>/html")
+@bp.get("/<message_kind>/html")
 @permission_required("messages.manage")
-def html(kind):
+def html(message_kind):
     """The sample HTML body alone, sandboxed, for the preview page's frame."""
-    response = Response(sample(kind_or_404(kind))[2], mimetype="text/html")
+    response = Response(sample(kind_or_404(message_kind))[2], mimetype="text/html")
     response.headers["Content-Security-Policy"] = FRAME_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response

@@ -25,6 +25,9 @@ class AuditEntry(Base):
 
     __table_args__ = (
         sa.Index("ix_audit_entries_entity", "entity_type", "entity_id", "at"),
+        # The audit page: newest first, and one actor's (migration 0016).
+        sa.Index("ix_audit_entries_at", "at"),
+        sa.Index("ix_audit_entries_actor_at", "actor", "at"),
     )
 
     def __repr__(self):

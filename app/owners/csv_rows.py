@@ -16,7 +16,7 @@ from app.constraints import violation
 from app.csv_files import OWNER_COLUMNS, PET_COLUMNS
 from app.extensions import db
 from app.forms import error_summary
-from app.models import Owner, Pet, PetType
+from app.models import Owner, Pet, PetType, Sex
 from app.owners.forms import OwnerForm
 from app.owners.services import OWNER_FIELDS, owner_values, register_owner
 from app.pets.forms import PetForm, pet_type_choices
@@ -87,6 +87,7 @@ def import_row(values, pet_types):
     if any(values[column].strip() for column in PET_COLUMNS):
         pet_data = {PET_FORM_FIELDS[column]: values[column] for column in PET_COLUMNS}
         pet_data["type_id"] = pet_types.form_value(values["pet_type"])
+        pet_data["sex"] = Sex.UNKNOWN.value  # the file has no column for it
         pet_form = PetForm(
             formdata=MultiDict(pet_data), meta={"csrf": False}, type_choices=pet_types.choices
         )

@@ -106,10 +106,9 @@ def new():
         if pet is not None:
             flash(f"Pet {pet.name} added.", "success")
         if problem or refused:
-            flash(
-                f"The pet was NOT saved. {problem or refused} Add it with the “Add pet” button.",
-                "warning",
-            )
+            flash(f"The pet was NOT saved. {problem or refused} Its details are below: "
+                  "correct them and save the pet.", "warning")
+            return redirect(url_for("pets.new", owner_id=owner.id, **pet_form.typed()))
         return redirect(url_for("owners.detail", owner_id=owner.id))
     return render_template("owners/new.html", form=form, pet_form=pet_form)
 
@@ -125,6 +124,8 @@ def detail(owner_id):
             ("owner", [owner.id]),
             ("pet", [pet.id for pet in owner.pets]),
             ("visit", [visit.id for pet in owner.pets for visit in pet.visits]),
+            known=[owner, *owner.pets, *(record for pet in owner.pets
+                                  for record in (*pet.visits, *pet.appointments))],
         )
     messages, more_messages = recent_messages(owner.id)
     return render_template(

@@ -1,14 +1,15 @@
 """A pet's alerts page: list, add, remove (staff who edit pets)."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.auth.permissions import permission_required
+from app.confirmation import confirmation_page
 from app.extensions import db
-from app.forms import PageForm
+from app.forms import PageForm, with_placeholder
 from app.models import Pet, PetAlert
 from app.models.pet_alert import SEVERITIES
 from app.pets.alerts import MAX_ALERTS, AlertRefused, add_alert, alert_of, remove_alert
@@ -28,7 +29,7 @@ class AlertForm(PageForm):
     )
     severity = SelectField(
         "Severity",
-        choices=[SelectChoice(s.value, s.label) for s in reversed(SEVERITIES)],
+        choices=with_placeholder(SelectChoice(s.value, s.label) for s in reversed(SEVERITIES)),
         validators=[InputRequired("Choose a severity.")],
     )
     submit = SubmitField("Add alert")
@@ -61,12 +62,18 @@ def index(owner_id, pet_id):
     return render_template("pets/alerts.html", pet=pet, form=form, max_alerts=MAX_ALERTS)
 
 
-@bp.post("/<int:alert_id>/delete")
+@bp.route("/<int:alert_id>/delete", methods=["GET", "POST"])
 @permission_required("pets.edit")
 def delete(owner_id, pet_id, alert_id):
-    """Remove one of the pet's alerts (removed already, e.g. by a double click: said so)."""
+    """Confirm, then remove one of the pet's alerts (removed already, e.g. by a double click:
+    said so)."""
     pet = pet_or_404(owner_id, pet_id)
     alert = alert_of(pet.id, alert_id)
+    if alert is not None and request.method == "GET":
+        return confirmation_page(
+            f"Remove the alert “{alert.severity.label}: {alert.text}” from {pet.name}?",
+            "Remove the alert", url_for("pet_alerts.index", owner_id=owner_id, pet_id=pet_id),
+            [f"Staff will no longer see it wherever {pet.name} appears."])
     if alert is None:
         flash("That alert was removed already.", "info")
     else:

@@ -6,17 +6,22 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from app.concurrency import VersionField
 from app.extensions import db
-from app.forms import PageForm
+from app.forms import PageForm, optional_id, with_placeholder
 from app.models import Pet, PetType, Sex
 from app.pets.profile import deceased_problem, microchip_problem, without_separators
 from app.validation import max_length, plausible_birth_date, printable, strip
 
+# Longer than any name or date the form accepts: the refusal still shows on what was typed.
+TYPED_MAX = 100
 SEX_CHOICES = [SelectChoice(sex.value, sex.label) for sex in (Sex.UNKNOWN, Sex.FEMALE, Sex.MALE)]
 
 
 def sex_value(value):
-    """The sex as the select field holds it: its value ("female"), from a Sex or a string."""
-    return value.value if isinstance(value, Sex) else value
+    """The sex as the select field holds it: its value ("female"), from a Sex or a string;
+    None for the "Choose…" placeholder."""
+    if isinstance(value, Sex):
+        return value.value
+    return value or None
 
 
 def microchip_number(form, field):
@@ -48,8 +53,10 @@ class PetForm(PageForm):
     birth_date = DateField(
         "Birth date", validators=[InputRequired("Enter a date."), plausible_birth_date]
     )
-    type_id = SelectField("Type", coerce=int, validators=[InputRequired("Choose a type.")])
-    sex = SelectField("Sex", choices=SEX_CHOICES, coerce=sex_value, default=Sex.UNKNOWN.value)
+    type_id = SelectField("Type", coerce=optional_id, validators=[InputRequired("Choose a type.")])
+    # "Unknown" is a real answer, so it is chosen, never assumed.
+    sex = SelectField("Sex", choices=with_placeholder(SEX_CHOICES), coerce=sex_value,
+                      validators=[InputRequired("Choose the sex (or Unknown).")])
     neutered = BooleanField("Neutered")
     breed = StringField(
         "Breed (optional)",
@@ -78,7 +85,9 @@ class PetForm(PageForm):
     def __init__(self, *args, type_choices=None, **kwargs):
         """``type_choices``: the (id, name) pairs when the caller has them already."""
         super().__init__(*args, **kwargs)
-        self.type_id.choices = pet_type_choices() if type_choices is None else type_choices
+        self.type_id.choices = with_placeholder(
+            pet_type_choices() if type_choices is None else type_choices
+        )
 
 
 class FirstPetForm(PetForm):
@@ -87,14 +96,35 @@ class FirstPetForm(PetForm):
     class Meta:
         csrf = False  # submitted inside the owner form, which carries the token
 
+    # Only name, birth date and type are asked there; the pet's page asks the rest.
+    sex = neutered = breed = colour = microchip = deceased_on = version = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="pet", **kwargs)
         self.name.label.text = "Pet name"
         for field in (self.name, self.birth_date, self.type_id):
             field.flags.required = False  # optional as a whole: no "required" marks
 
+    def typed(self):
+        """What the user typed, as the Add pet form's query string (each value cut short, so
+        the address stays within what servers accept)."""
+        return {field.short_name: field.raw_data[0][:TYPED_MAX]
+                for field in (self.name, self.birth_date, self.type_id)
+                if field.raw_data and field.raw_data[0]}
+
     def filled_in(self):
         """Whether the user started describing a pet."""
         return bool(self.name.raw_data and self.name.raw_data[0].strip()) or bool(
             self.birth_date.raw_data and self.birth_date.raw_data[0].strip()
         )
+
+
+def refused_pet_form(typed):
+    """The Add pet form filled in with a refused first pet's details (``typed``: the query
+    string made by FirstPetForm.typed), each refusal shown at its field."""
+    form = PetForm(formdata=typed)
+    form.validate()
+    for field in form:
+        if field.short_name not in typed:  # fields the owner form did not ask
+            field.errors = []
+    return form

@@ -1,21 +1,23 @@
 """Pet pages under their owner: show, add, edit, delete."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import permission_required
-from app.clinic import clinic_today
+from app.clinic import clinic_now, clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
+from app.confirmation import confirmation_page, counted, in_words
 from app.extensions import db
 from app.models import Owner, Pet
-from app.pets.forms import PetForm
+from app.pets.forms import PetForm, refused_pet_form
 from app.pets.profile import PROFILE_FIELDS
 from app.pets.services import (
     DuplicatePetName,
     add_pet,
     delete_pet,
     pet_page,
+    records_of,
     upcoming_and_history,
     update_pet,
 )
@@ -73,7 +75,8 @@ def pet_fields(form):
 def new(owner_id):
     """Add a pet to an owner."""
     owner = db.get_or_404(Owner, owner_id)
-    form = PetForm()
+    # A first pet refused at registration comes back here filled in (owners.new).
+    form = refused_pet_form(request.args) if request.method == "GET" and request.args else PetForm()
     if form.validate_on_submit():
         try:
             pet = add_pet(owner.id, **pet_fields(form))
@@ -115,13 +118,35 @@ def edit(owner_id, pet_id):
     return render_template("pets/form.html", form=form, owner=owner, pet=pet)
 
 
-@bp.post("/<int:pet_id>/delete")
+@bp.route("/<int:pet_id>/delete", methods=["GET", "POST"])
 @permission_required("pets.delete")
 def delete(owner_id, pet_id):
-    """Delete a pet with its appointments and visits."""
+    """Confirm (saying what goes with it), then delete a pet with all its records."""
     pet = owner_pet_or_404(owner_id, pet_id)
+    if request.method == "GET":
+        return confirm_deletion(pet)
     name = pet.name
     delete_pet(pet)
     db.session.commit()
     flash(f"Pet {name} and its records were deleted.", "success")
     return redirect(url_for("owners.detail", owner_id=owner_id))
+
+
+def confirm_deletion(pet):
+    """"Delete Max (cat) and its 3 visits, 2 vaccinations and 1 upcoming appointment?"."""
+    records = records_of(pet.id, clinic_now())
+    going = in_words([
+        counted(records["visits"], "visit"),
+        counted(records["vaccinations"], "vaccination"),
+        counted(records["upcoming"], "upcoming appointment"),
+        counted(records["past"], "past appointment"),
+        counted(records["weights"], "weight"),
+        counted(records["alerts"], "alert"),
+    ])
+    question = f"Delete {pet.name} ({pet.type.name})" + (f" and its {going}?" if going else "?")
+    details = [] if going else [f"{pet.name} has no visits, vaccinations, appointments, weights "
+                                "or alerts."]
+    if records["upcoming"]:
+        details.append("Its upcoming appointments are deleted, not cancelled: tell the owner.")
+    return confirmation_page(question, f"Delete {pet.name}",
+                             url_for("owners.detail", owner_id=pet.owner_id), details)

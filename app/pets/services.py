@@ -9,7 +9,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.constraints import UNIQUE, constraint_name
 from app.extensions import db
-from app.models import Appointment, AppointmentStatus, Pet, Sex
+from app.models import (
+    Appointment,
+    AppointmentStatus,
+    Pet,
+    PetAlert,
+    PetWeight,
+    Sex,
+    Vaccination,
+    Visit,
+)
 from app.pets.profile import PROFILE_FIELDS, deceased_problem, microchip_problem
 from app.validation import FieldRefusal
 from app.visits.services import visit_listing_options
@@ -143,6 +152,25 @@ def delete_pet(pet):
     # As for owners, app.audit loads (and locks) what the database cascade would take.
     db.session.delete(pet)
     db.session.flush()
+
+
+def records_of(pet_id, now):
+    """How many records go with the pet: visits, vaccinations, upcoming and past
+    appointments, weights, alerts (one statement)."""
+    def count(model, *where):
+        return (sa.select(sa.func.count()).select_from(model)
+                .where(model.pet_id == pet_id, *where).scalar_subquery())
+
+    upcoming = sa.and_(Appointment.status.in_(UPCOMING_STATUSES), Appointment.starts_at >= now)
+    row = db.session.execute(sa.select(
+        count(Visit).label("visits"),
+        count(Vaccination).label("vaccinations"),
+        count(Appointment, upcoming).label("upcoming"),
+        count(Appointment, sa.not_(upcoming)).label("past"),
+        count(PetWeight).label("weights"),
+        count(PetAlert).label("alerts"),
+    )).one()
+    return row._asdict()
 
 
 def pet_with_owner(owner_id, pet_id):

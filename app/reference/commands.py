@@ -18,11 +18,12 @@ from app.reference.appointment_types import (
     list_appointment_types,
 )
 from app.reference.forms import AppointmentTypeForm
-from app.reference.services import NameInUse
+from app.reference.services import NameInUse, delete_named, rename_named
 
 
 def reference_group(name, model, noun):
-    """A command group with `add NAME` and `list` for ``model`` (PetType, Specialty)."""
+    """A command group with `add NAME`, `rename OLD NEW`, `remove NAME` and `list` for
+    ``model`` (PetType, Specialty), by the reference page's rules."""
     group = CommandGroup(name, help=f"The {noun} list (reference data).")
 
     @group.command("add", help=f"Add a {noun}; names are stored lower-case and must be new.")
@@ -35,6 +36,38 @@ def reference_group(name, model, noun):
                 raise click.ClickException(f"No {noun} added: {refusal}") from None
             db.session.commit()
         click.echo(f"Added {noun} {row.name!r} (id {row.id}).")
+
+    def named(name):
+        row = db.session.scalar(sa.select(model).where(model.name == " ".join(name.split()).lower()))
+        if row is None:
+            raise click.ClickException(f"There is no {noun} {name!r} (see `flask {group.name} list`).")
+        return row
+
+    @group.command("rename", help=f"Rename a {noun}; the new name must be free.")
+    @click.argument("old")
+    @click.argument("new")
+    def rename(old, new):
+        with write_transactions():
+            row = named(old)
+            was = row.name
+            try:
+                rename_named(row, new)
+            except ValueError as refusal:  # DuplicateName, or an empty or overlong name
+                raise click.ClickException(f"Not renamed: {refusal}") from None
+            db.session.commit()
+        click.echo(f"Renamed {noun} {was!r} to {row.name!r}.")
+
+    @group.command("remove", help=f"Remove a {noun} that nothing uses.")
+    @click.argument("name")
+    def remove(name):
+        with write_transactions():
+            row = named(name)
+            try:
+                delete_named(row)
+            except NameInUse as refusal:
+                raise click.ClickException(str(refusal)) from None
+            db.session.commit()
+        click.echo(f"Removed {noun} {row.name!r}.")
 
     @group.command("list", help=f"List every {noun}, by name.")
     def list_rows():

@@ -1,10 +1,11 @@
 """Pet types, specialties and appointment types, for administrators."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from app.auth.permissions import permission_required
+from app.confirmation import confirmation_page
 from app.extensions import db
 from app.forms import PageForm
 from app.models import PetType, Specialty
@@ -13,15 +14,26 @@ from app.reference.appointment_types import (
     appointment_type_or_none,
     delete_appointment_type,
     list_appointment_types,
+    times_used,
     update_appointment_type,
 )
 from app.reference.forms import AppointmentTypeForm
-from app.reference.services import NameInUse, add_named, list_named
+from app.reference.services import (
+    NameInUse,
+    add_named,
+    delete_named,
+    list_named,
+    losses_of,
+    rename_named,
+    uses_of,
+)
 from app.validation import max_length, printable, strip
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
 
-KINDS = {"pettype": (PetType, "Pet type"), "specialty": (Specialty, "Specialty")}
+# kind in URLs and forms: (model, label, heading): plurals written out, never made by adding "s".
+KINDS = {"pettype": (PetType, "Pet type", "Pet types"),
+         "specialty": (Specialty, "Specialty", "Specialties")}
 
 
 class NameForm(PageForm):
@@ -46,7 +58,7 @@ def index():
         form.submit.label.text = f"Add {KINDS[kind][1].lower()}"
     for kind, form in forms.items():
         if form.submit.data and form.validate_on_submit():
-            model, label = KINDS[kind]
+            model, label, _ = KINDS[kind]
             try:
                 row = add_named(model, form.name.data)
             except ValueError as error:  # DuplicateName, or too long once lower-cased ("İ")
@@ -65,7 +77,7 @@ def index():
             db.session.commit()
             flash(f"Appointment type {row.name!r} added.", "success")
             return redirect(url_for("reference.index", _anchor="appointment-types"))
-    lists = {kind: list_named(model) for kind, (model, _) in KINDS.items()}
+    lists = {kind: list_named(model) for kind, (model, *_) in KINDS.items()}
     return render_template("reference/index.html", forms=forms, lists=lists, kinds=KINDS,
                            type_form=type_form, types=list_appointment_types())
 
@@ -94,11 +106,21 @@ def edit_appointment_type(type_id):
     return render_template("reference/appointment_type.html", form=form, row=row)
 
 
-@bp.post("/appointment-types/<int:type_id>/delete")
+@bp.route("/appointment-types/<int:type_id>/delete", methods=["GET", "POST"])
 @permission_required("reference.manage")
 def delete_appointment_type_view(type_id):
-    """Remove a type that no appointment has; one in use is refused, saying so."""
+    """Confirm, then remove a type that no appointment has; one in use is refused, saying so."""
     row = appointment_type_or_404(type_id)
+    back = url_for("reference.index", _anchor="appointment-types")
+    if request.method == "GET":
+        used = times_used(row)
+        refusal = None
+        if used:
+            plural = "appointment has" if used == 1 else "appointments have"
+            refusal = (f"{used} {plural} the type {row.name!r}, so it cannot be removed. "
+                       "Rename it or change its duration instead.")
+        return confirmation_page(f"Remove the appointment type {row.name!r}?",
+                                 "Remove the type", back, refusal=refusal)
     name = row.name
     try:
         delete_appointment_type(row)
@@ -108,3 +130,51 @@ def delete_appointment_type_view(type_id):
         db.session.commit()
         flash(f"Appointment type {name!r} removed.", "success")
     return redirect(url_for("reference.index", _anchor="appointment-types"))
+
+
+def named_or_404(kind, row_id):
+    """(row, label) of a pet type or specialty; a 404 for an unknown one."""
+    model, label, _ = KINDS[kind]
+    return db.session.get(model, row_id) or abort(404), label
+
+
+@bp.route("/<any(pettype, specialty):kind>/<int:row_id>/edit", methods=["GET", "POST"])
+@permission_required("reference.manage")
+def rename(kind, row_id):
+    """Rename a pet type or specialty (a name another row has is refused)."""
+    row, label = named_or_404(kind, row_id)
+    form = NameForm(obj=row, kind=kind)
+    form.submit.label.text = "Save name"
+    if form.validate_on_submit():
+        old = row.name
+        try:
+            rename_named(row, form.name.data)
+        except ValueError as error:  # DuplicateName, or too long once lower-cased
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{label} {old!r} renamed {row.name!r}.", "success")
+            return redirect(url_for("reference.index"))
+    return render_template("reference/rename.html", form=form, row=row, label=label)
+
+
+@bp.route("/<any(pettype, specialty):kind>/<int:row_id>/delete", methods=["GET", "POST"])
+@permission_required("reference.manage")
+def remove(kind, row_id):
+    """Confirm, then remove a pet type or specialty; refused while in use, saying where."""
+    row, label = named_or_404(kind, row_id)
+    back = url_for("reference.index")
+    if request.method == "GET":
+        uses = uses_of(row)
+        refusal = f"{row.name!r} cannot be removed: {' '.join(uses)}" if uses else None
+        return confirmation_page(f"Remove the {label.lower()} {row.name!r}?", f"Remove {row.name}",
+                                 back, losses_of(row), refusal=refusal)
+    name = row.name
+    try:
+        delete_named(row)
+    except NameInUse as refusal:
+        flash(str(refusal), "danger")
+    else:
+        db.session.commit()
+        flash(f"{label} {name!r} removed.", "success")
+    return redirect(back)

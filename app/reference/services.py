@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.constraints import IN_USE, constraint_name, violation
 from app.extensions import db
-from app.models import PetType
+from app.models import AppointmentType, Pet, PetType, Specialty, VaccineType, Vet
 from app.validation import max_length
 
 
@@ -69,12 +69,56 @@ def rename_named(row, name):
     return row
 
 
-def delete_named(row):
-    """Delete a pet type or specialty; NameInUse when rows still refer to it (ON DELETE RESTRICT).
+def _count(query):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
-    A specialty goes from the vets that had it (its association rows cascade).
+
+def _names(query):
+    return ", ".join(db.session.scalars(query.limit(5)))
+
+
+def uses_of(row):
+    """Where a pet type or specialty is in use, in words ("3 pets have the type 'cat'");
+    empty when it may be removed."""
+    if isinstance(row, PetType):
+        pets = _count(sa.select(Pet.id).where(Pet.type_id == row.id))
+        if pets:
+            plural = "pet has" if pets == 1 else "pets have"
+            return [f"{pets} {plural} the type {row.name!r}."]
+        return []
+    needing = sa.select(AppointmentType.name).where(AppointmentType.specialty_id == row.id)
+    types = _count(needing)
+    if types:
+        plural = "appointment type needs" if types == 1 else "appointment types need"
+        return [f"{types} {plural} it: {_names(needing.order_by(AppointmentType.name))}."]
+    return []
+
+
+def losses_of(row):
+    """What goes with a pet type or specialty that may be removed (its links, which cascade)."""
+    if isinstance(row, PetType):
+        vaccines = _names(sa.select(VaccineType.name).join(VaccineType.species)
+                          .where(PetType.id == row.id).order_by(VaccineType.name))
+        return [f"Vaccine types no longer for {row.name!r}: {vaccines}."] if vaccines else []
+    vets = db.session.scalars(sa.select(Vet).join(Vet.specialties)
+                              .where(Specialty.id == row.id).order_by(Vet.last_name)).all()
+    if vets:
+        return [f"Vets who lose it: {', '.join(vet.full_name for vet in vets)}."]
+    return []
+
+
+def delete_named(row):
+    """Delete a pet type or specialty; NameInUse, saying where, while pets have the type or
+    appointment types need the specialty (ON DELETE RESTRICT decides a race).
+
+    A specialty goes from the vets that had it, a pet type from the vaccine types for it
+    (their association rows cascade).
     """
-    delete_unless_in_use(row, NameInUse(f"{row.name!r} is still in use and cannot be deleted."))
+    if uses := uses_of(row):
+        raise NameInUse(f"{row.name!r} is still in use and cannot be deleted: {' '.join(uses)}")
+    delete_unless_in_use(row, NameInUse(
+        f"{row.name!r} is still in use and cannot be deleted: it was given to a record meanwhile."
+    ))
 
 
 def delete_unless_in_use(row, refusal):

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from app.auth.permissions import permission_required
+from app.confirmation import confirmation_page
 from app.extensions import db
 from app.models import PetType
 from app.reference.services import list_named
@@ -11,6 +12,7 @@ from app.vaccinations.types import (
     VaccineTypeInUse,
     VaccineTypeRefused,
     add_vaccine_type,
+    doses_of,
     remove_vaccine_type,
     update_vaccine_type,
     vaccine_type,
@@ -74,11 +76,17 @@ def edit(type_id):
     return render_template("reference/vaccine_form.html", form=form, row=row)
 
 
-@bp.post("/<int:type_id>/delete")
+@bp.route("/<int:type_id>/delete", methods=["GET", "POST"])
 @permission_required("reference.manage")
 def delete(type_id):
-    """Remove a vaccine type that no vaccination refers to."""
+    """Confirm, then remove a vaccine type that no vaccination refers to."""
     row = vaccine_type(type_id) or abort(404)
+    if request.method == "GET":
+        doses = doses_of(row)
+        refusal = (f"{doses} vaccination{'s are' if doses != 1 else ' is'} on record with "
+                   f"{row.name!r}, so it cannot be removed." if doses else None)
+        return confirmation_page(f"Remove the vaccine type {row.name!r}?", "Remove the type",
+                                 url_for("vaccine_types.index"), refusal=refusal)
     name = row.name
     try:
         remove_vaccine_type(row)

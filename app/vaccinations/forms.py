@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import PageForm, WholeNumberRange
+from app.forms import CHOOSE, PageForm, WholeNumberRange
 from app.models import Vaccination, VaccineType
 from app.models.vaccination import MAX_INTERVAL_MONTHS
 from app.routing import MAX_ID
@@ -64,7 +64,7 @@ class VaccinationForm(PageForm):
 
     def __init__(self, *args, pet_type_id, **kwargs):
         super().__init__(*args, **kwargs)
-        offer_vaccines(self.vaccine_type_id, pet_type_id)
+        offer_vaccines(self.vaccine_type_id, pet_type_id, blank=CHOOSE)
         self.vet_id.choices = lambda: [(NO_CHOICE, "—")] + vet_choices()
 
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app.constraints import constraint_name
 from app.extensions import db
-from app.models import PetType, VaccineType
+from app.models import PetType, Vaccination, VaccineType
 from app.models.vaccination import MAX_INTERVAL_MONTHS
 from app.reference.services import delete_unless_in_use
 from app.validation import FieldRefusal, max_length
@@ -85,6 +85,12 @@ def update_vaccine_type(row, name, interval_months, species_ids):
     name, species = _check(name, interval_months, species_ids, exclude_id=row.id)
     row.name, row.interval_months, row.species = name, interval_months, species
     return _saved(row)
+
+
+def doses_of(row):
+    """How many vaccinations on record are of this vaccine type."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Vaccination)
+                             .where(Vaccination.vaccine_type_id == row.id))
 
 
 def remove_vaccine_type(row):

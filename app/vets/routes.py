@@ -19,14 +19,22 @@ from app.appointments.schedule import vet_schedule
 from app.auth.permissions import permission_required
 from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
+from app.confirmation import confirmation_page
 from app.extensions import db
 from app.models import Vet
 from app.models.working_time import WEEKDAYS
 from app.pagination import page_number
 from app.problems import wants_json
 from app.vets.forms import VetForm
+from app.vets.services import (
+    VetInUse,
+    create_vet,
+    delete_vet,
+    update_vet,
+    vet_has_records,
+    vets_query,
+)
 from app.working_time.services import absences_of
-from app.vets.services import VetInUse, create_vet, delete_vet, update_vet, vets_query
 
 bp = Blueprint("vets", __name__, url_prefix="/vets")
 
@@ -132,11 +140,20 @@ def edit(vet_id):
     return render_template("vets/form.html", form=form, vet=vet)
 
 
-@bp.post("/<int:vet_id>/delete")
+@bp.route("/<int:vet_id>/delete", methods=["GET", "POST"])
 @permission_required("vets.manage")
 def delete(vet_id):
-    """Delete a vet who has no records; one with records is to be deactivated instead."""
+    """Confirm, then delete a vet who has no records; one with records is to be deactivated
+    instead."""
     vet = db.get_or_404(Vet, vet_id)
+    if request.method == "GET":
+        refusal = (f"{vet.full_name} has appointments or visits, so cannot be deleted: untick "
+                   "“Takes bookings” on the vet's page instead." if vet_has_records(vet.id) else None)
+        return confirmation_page(
+            f"Delete {vet.full_name}?", f"Delete {vet.full_name}",
+            url_for("vets.edit", vet_id=vet.id),
+            [("Their specialties, rota, absences, calendar feed and the link to any staff "
+              "account go with them.")], refusal=refusal)
     name = vet.full_name
     try:
         delete_vet(vet)

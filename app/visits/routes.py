@@ -58,6 +58,8 @@ def new(owner_id, pet_id):
             return redirect(url_for("owners.detail", owner_id=owner_id))
     elif form.date.data is None:
         form.date.data = clinic_today()
+        # A vet recording a walk-in is, nearly always, the vet who saw it.
+        form.vet_id.data = current_user.vet_id or 0
     return render_template("visits/new.html", form=form, pet=pet, visits=pet_visits(pet.id))
 
 
@@ -76,7 +78,7 @@ def visit_or_404(owner_id, pet_id, visit_id):
 
 def show(visit, addendum_form=None, status=200):
     """The visit page: the record, its addenda, the addendum form and, for admins, its trail."""
-    trail = trail_for(("visit", [visit.id])) if can("audit.view") else None
+    trail = trail_for(("visit", [visit.id]), known=[visit]) if can("audit.view") else None
     return render_template(
         "visits/detail.html", visit=visit, pet=visit.pet, trail=trail,
         form=addendum_form or AddendumForm(), deadline=correction_deadline(visit),

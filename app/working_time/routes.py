@@ -6,8 +6,10 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from app.audit_log.readable import readable
 from app.auth.permissions import can, permission_required
 from app.clinic import clinic_today
+from app.confirmation import confirmation_page
 from app.extensions import db
 from app.models import Absence, AuditEntry, ClinicClosure, OpeningHours, Vet
 from app.working_time.calendar import clinic_hours
@@ -33,16 +35,17 @@ CLINIC_TRAIL = ("clinic_hours", "closure")
 PAST_CLOSURES_SHOWN = 20
 
 
-def trail_of(kinds, entity_id=None):
-    """The newest audit entries of these kinds (of one record id), for administrators."""
+def trail_of(kinds, entity_id=None, known=()):
+    """The newest audit entries of these kinds (of one record id), for administrators, in
+    words (``known``: the vet the page shows)."""
     if not can("audit.view"):
         return None
     query = sa.select(AuditEntry).where(AuditEntry.entity_type.in_(kinds))
     if entity_id is not None:
         query = query.where(AuditEntry.entity_id == entity_id)
-    return db.session.scalars(
+    return readable(db.session.scalars(
         query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(50)
-    ).all()
+    ).all(), known)
 
 
 def saved(message, **scope):
@@ -117,10 +120,16 @@ def new_closure():
     return clinic_page(closure_form=form)
 
 
-@bp.post("/closures/<day>/remove")
+@bp.route("/closures/<day>/remove", methods=["GET", "POST"])
 @permission_required("schedule.manage")
 def delete_closure(day):
-    """Open the clinic again on a day that was closed."""
+    """Confirm, then open the clinic again on a day that was closed."""
+    if request.method == "GET":
+        closure = db.session.get(ClinicClosure, parse_day(day)) or abort(404)
+        return confirmation_page(
+            f"Open the clinic again on {closure.day:%A %d %b %Y} ({closure.reason})?",
+            "Remove the closure", url_for("working_time.clinic"),
+            ["That day can be booked again, within its weekday's opening hours."])
     closure = remove_closure(parse_day(day)) or abort(404)
     db.session.commit()
     flash(f"The clinic is open again on {closure.day:%d %b %Y}.", "success")
@@ -148,7 +157,7 @@ def vet_page(vet, rota_form=None, absence_form=None):
         rota_form=rota_form,
         absence_form=absence_form or AbsenceForm(formdata=None),
         absences=absences_of([vet.id]),
-        trail=trail_of(("rota", "absence"), vet.id),
+        trail=trail_of(("rota", "absence"), vet.id, known=[vet]),
     )
 
 
@@ -171,11 +180,19 @@ def rota(vet_id):
     return saved(f"{vet.full_name}'s rota saved.", vet_ids=[vet.id]) or back_to(vet)
 
 
-@bp.post("/vets/<int:vet_id>/rota/clear")
+@bp.route("/vets/<int:vet_id>/rota/clear", methods=["GET", "POST"])
 @permission_required("schedule.manage")
 def rota_clear(vet_id):
-    """Remove a vet's rota: they work whenever the clinic is open."""
+    """Confirm, then remove a vet's rota: they work whenever the clinic is open."""
     vet = db.get_or_404(Vet, vet_id)
+    if request.method == "GET":
+        days = len(vet_week(vet.id))
+        return confirmation_page(
+            f"Remove {vet.full_name}'s rota?", "Remove the rota",
+            url_for("working_time.vet", vet_id=vet.id),
+            [(f"Its {days} working day{'s' if days != 1 else ''} go; {vet.full_name} then works "
+              "whenever the clinic is open.")],
+            refusal=None if days else f"{vet.full_name} has no rota: they work the clinic's hours.")
     clear_rota(vet)
     message = f"{vet.full_name} has no rota now: they work the clinic's hours."
     return saved(message, vet_ids=[vet.id]) or back_to(vet)
@@ -200,13 +217,20 @@ def new_absence(vet_id):
     return vet_page(vet, absence_form=form)
 
 
-@bp.post("/vets/<int:vet_id>/absences/<int:absence_id>/remove")
+@bp.route("/vets/<int:vet_id>/absences/<int:absence_id>/remove", methods=["GET", "POST"])
 @permission_required("schedule.manage")
 def delete_absence(vet_id, absence_id):
-    """Remove an absence: the vet can be booked in that time again."""
+    """Confirm, then remove an absence: the vet can be booked in that time again."""
     absence = db.session.get(Absence, absence_id)
     if absence is None or absence.vet_id != vet_id:
         abort(404)
+    if request.method == "GET":
+        vet = db.session.get(Vet, vet_id)
+        return confirmation_page(
+            f"Remove {vet.full_name}'s absence from {absence.starts_at:%d %b %Y %H:%M} until "
+            f"{absence.ends_at:%d %b %Y %H:%M} ({absence.reason})?", "Remove the absence",
+            url_for("working_time.vet", vet_id=vet_id),
+            [f"{vet.full_name} can be booked in that time again."])
     remove_absence(absence)
     db.session.commit()
     flash(f"Absence ({absence.reason}) removed.", "success")

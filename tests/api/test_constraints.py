@@ -137,7 +137,7 @@ def test_a_pet_type_removed_meanwhile_is_a_409_saying_so_in_the_api(api, dbs, fa
 
 
 def test_a_pet_type_removed_meanwhile_is_a_409_page_saying_so(client, dbs, family):
-    data = {"name": "Max", "birth_date": "2021-03-04", "type_id": family["dog"]}
+    data = {"name": "Max", "birth_date": "2021-03-04", "type_id": family["dog"], "sex": "male"}
     with just_before_writing(Pet, remove_pet_type(family["dog"])) as fired:
         response = client.post(f"/owners/{family['owner']}/pets/new", data=data)
     assert fired

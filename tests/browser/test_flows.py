@@ -103,13 +103,21 @@ def test_an_owner_whose_first_pet_fails_is_saved_with_a_warning(staff_page):
     page.get_by_label("Type").select_option(label="hamster")
     page.get_by_role("button", name="Save owner").click()
 
-    expect(page.get_by_role("heading", name="Ingrid Solberg")).to_be_visible()
+    # The owner is saved; the pet's details wait in a filled-in "New pet" form.
+    expect(page.get_by_role("heading", name="New pet")).to_be_visible()
+    expect(page.get_by_role("link", name="Ingrid Solberg")).to_be_visible()
     expect(page.get_by_text("Owner Ingrid Solberg registered.")).to_be_visible()
     warning = page.locator(".alert-warning")
     expect(warning).to_contain_text("The pet was NOT saved.")
     expect(warning).to_contain_text("The birth date cannot be in the future.")
-    expect(page.get_by_text("No pets yet.")).to_be_visible()
+    expect(page.get_by_label("Name")).to_have_value("Nugget")
+    expect(page.get_by_label("Type").locator("option:checked")).to_have_text("hamster")
     screenshot(page, "flow-owner-pet-refused-desktop")
+    page.get_by_label("Birth date").fill("2024-03-04")
+    page.get_by_label("Sex").select_option(label="Unknown")
+    page.get_by_role("button", name="Save pet").click()
+    expect(page.get_by_text("Pet Nugget added.")).to_be_visible()
+    expect(pet_card(page, "Nugget")).to_contain_text("Hamster")
 
 
 def test_adding_and_editing_a_pet(staff_page):
@@ -121,6 +129,7 @@ def test_adding_and_editing_a_pet(staff_page):
     page.get_by_label("Name").fill("Pickle")
     page.get_by_label("Birth date").fill("2023-05-17")
     page.get_by_label("Type").select_option(label="lizard")
+    page.get_by_label("Sex").select_option(label="Unknown")
     page.get_by_role("button", name="Save pet").click()
     expect(page.get_by_text("Pet Pickle added.")).to_be_visible()
     expect(pet_card(page, "Pickle")).to_contain_text("Lizard, born 17 May 2023")
@@ -298,12 +307,17 @@ def test_each_status_button_of_a_day_sheet_row_posts_its_own_action(staff_page):
     # Each named for its row too (issue 19): "Check in Mulligan, 11:00".
     expect(mulligan.get_by_role("button").nth(0)).to_have_accessible_name(
         re.compile(r"^Check in Mulligan, \d\d:\d\d$"))
-    expect(mulligan.get_by_role("button").nth(1)).to_have_accessible_name(
+    expect(mulligan.get_by_role("link", name="Cancel")).to_have_accessible_name(
         re.compile(r"^Cancel Mulligan, \d\d:\d\d$"))
-    mulligan.get_by_role("button", name="Cancel").click()
+    # Cancelling asks first, on a page of its own, and comes back to the day sheet.
+    mulligan.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel Mulligan's appointment on")
+    screenshot(page, "flow-cancel-confirm-desktop")
+    page.get_by_role("button", name="Cancel the appointment").click()
     expect(page.get_by_text("Mulligan's appointment cancelled.")).to_be_visible()
     expect(mulligan.locator("td").nth(5)).to_have_text("Cancelled")
     expect(mulligan.get_by_role("button")).to_have_count(0)
+    expect(mulligan.get_by_role("link", name="Cancel")).to_have_count(0)
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{clinic_today():%d %b %Y}")
 
 

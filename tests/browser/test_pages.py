@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from app.models import Appointment, Owner, Pet, Vet, Visit
+from app.models import Appointment, Owner, Pet, PetType, Vet, Visit
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
@@ -56,6 +56,10 @@ PAGES = [
     ("pet-record", "/owners/{owner}/pets/{pet}/record", "Patient record"),
     ("message-templates", "/messages/templates", "Message templates"),
     ("message-template", "/messages/templates/vaccination_reminder", "Vaccination reminder"),
+    ("pet-delete", "/owners/{owner}/pets/{pet}/delete", None),  # "Delete Leo (cat) and its …?"
+    ("appointment-cancel", "/appointments/{appointment}/cancel", None),  # "Cancel Leo's …?"
+    ("pet-type-rename", "/reference/pettype/{pet_type}/edit", "Pet type: cat"),
+    ("audit", "/audit", "Audit trail"),
 ]
 
 
@@ -74,9 +78,11 @@ def demo(clinic_database):
             )
             vet = db.scalar(sa.select(Vet.id).where(Vet.last_name == "Carter"))
             visit = db.scalar(sa.select(Visit.id).where(Visit.pet_id == pet).limit(1))
+            pet_type = db.scalar(sa.select(PetType.id).where(PetType.name == "cat"))
     finally:
         engine.dispose()
-    return {"owner": owner, "pet": pet, "appointment": appointment, "vet": vet, "visit": visit}
+    return {"owner": owner, "pet": pet, "appointment": appointment, "vet": vet, "visit": visit,
+            "pet_type": pet_type}
 
 
 def page_problems(page, name, width, heading=None):

@@ -1,0 +1,1 @@
+"""The audit trail for administrators: the /audit page, and the trail in words."""
