@@ -137,4 +137,5 @@ def test_day_sheet_buttons_are_named_by_their_row(client, dbs, today):
     for name, hhmm in (("Max", "10:00"), ("Bella", "11:00")):
         label = f'Check in<span class="visually-hidden"> {name}, {hhmm}</span></button>'
         assert label in html
-        assert f'Cancel<span class="visually-hidden"> {name}, {hhmm}</span></button>' in html
+        # Cancel is a link: cancelling asks first, on a page of its own.
+        assert f'Cancel<span class="visually-hidden"> {name}, {hhmm}</span></a>' in html
