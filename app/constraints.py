@@ -108,6 +108,7 @@ FOREIGN_KEYS = {
     "fk_reminder_contacts_owner_id_owners",
     "fk_messages_owner_id_owners",
     "fk_messages_appointment_id_appointments",
+    "fk_owner_merges_kept_id_owners",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")
