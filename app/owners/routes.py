@@ -9,12 +9,19 @@ from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.forms import error_summary
 from app.models import Owner
+from app.owners.duplicates import (
+    confirmed_ids,
+    differs_in_what_is_compared,
+    likely_duplicates,
+    unconfirmed,
+)
 from app.owners.forms import FindOwnersForm, OwnerForm
 from app.owners.services import (
     count_owners,
     delete_owner,
     owner_deletion_options,
     owner_details_options,
+    owner_values,
     register_owner,
     search_owners,
     update_owner,
@@ -88,7 +95,8 @@ def new():
     """Register an owner, with an optional first pet saved in a savepoint."""
     form = OwnerForm()
     pet_form = FirstPetForm()
-    if form.validate_on_submit():
+    duplicates = None
+    if form.validate_on_submit() and not (duplicates := duplicates_to_confirm(form)):
         first_pet, problem = None, None
         if pet_form.filled_in():
             if pet_form.validate():
@@ -110,7 +118,22 @@ def new():
                 "warning",
             )
         return redirect(url_for("owners.detail", owner_id=owner.id))
-    return render_template("owners/new.html", form=form, pet_form=pet_form)
+    return render_template("owners/new.html", form=form, pet_form=pet_form,
+                           duplicates=duplicates)
+
+
+def duplicates_to_confirm(form, owner=None):
+    """The likely duplicates of a valid owner form, unless "Save anyway" confirmed them all.
+
+    An edit that changes none of the compared values warns of nothing new.
+    """
+    values = owner_values(form.data)
+    if owner is not None and not differs_in_what_is_compared(owner, values):
+        return []
+    found = likely_duplicates(values, exclude_id=owner.id if owner else None)
+    if not unconfirmed(found, confirmed_ids(request.form.get("save_anyway"))):
+        return []
+    return found
 
 
 @bp.get("/<int:owner_id>")
@@ -134,7 +157,8 @@ def edit(owner_id):
     """Change an owner's details."""
     owner = db.get_or_404(Owner, owner_id)
     form = OwnerForm(obj=owner)
-    if form.validate_on_submit():
+    duplicates = None
+    if form.validate_on_submit() and not (duplicates := duplicates_to_confirm(form, owner)):
         try:
             with saving(owner, form.version.data):
                 update_owner(owner, form.data)
@@ -148,7 +172,7 @@ def edit(owner_id):
         return redirect(url_for("owners.detail", owner_id=owner.id))
     if request.method == "GET":
         form.telephone.data = format_phone(owner.telephone)
-    return render_template("owners/edit.html", form=form, owner=owner)
+    return render_template("owners/edit.html", form=form, owner=owner, duplicates=duplicates)
 
 
 @bp.route("/<int:owner_id>/delete", methods=["GET", "POST"])
