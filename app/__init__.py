@@ -67,6 +67,7 @@ def register_blueprints(app):
     from app.auth.routes import bp as auth_bp
     from app.calendar_feed.routes import bp as calendar_feed_bp
     from app.main.routes import bp as main_bp
+    from app.owners.merge_routes import bp as owner_merges_bp
     from app.owners.routes import bp as owners_bp
     from app.pets.alert_routes import bp as pet_alerts_bp
     from app.pets.routes import bp as pets_bp
@@ -86,6 +87,7 @@ def register_blueprints(app):
         auth_bp,
         main_bp,
         owners_bp,
+        owner_merges_bp,
         pets_bp,
         pet_alerts_bp,
         vets_bp,

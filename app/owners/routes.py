@@ -1,6 +1,15 @@
 """Owner pages: find, list, register, show, edit, delete (Spring PetClinic URLs)."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from app.audit import trail_for
 from app.auth.permissions import can, permission_required
@@ -16,6 +25,7 @@ from app.owners.duplicates import (
     unconfirmed,
 )
 from app.owners.forms import FindOwnersForm, OwnerForm
+from app.owners.merge import merged_into
 from app.owners.services import (
     count_owners,
     delete_owner,
@@ -140,7 +150,11 @@ def duplicates_to_confirm(form, owner=None):
 @permission_required("owners.view")
 def detail(owner_id):
     """The owner, every pet with its visits and upcoming appointments."""
-    owner = db.get_or_404(Owner, owner_id, options=owner_details_options(clinic_today()))
+    owner = db.session.get(Owner, owner_id, options=owner_details_options(clinic_today()))
+    if owner is None:
+        kept = merged_into(owner_id) or abort(404)
+        # Not a bare 404: an old link or bookmark leads to the owner it was merged into.
+        return render_template("owners/merged.html", owner_id=owner_id, kept=kept), 404
     trail = None
     if can("audit.view"):
         trail = trail_for(
