@@ -1,6 +1,6 @@
 """Owner forms."""
 
-from wtforms import EmailField, RadioField, SearchField, StringField, SubmitField
+from wtforms import EmailField, RadioField, SearchField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.concurrency import VersionField
@@ -103,7 +103,8 @@ def merge_form(sides):
         submit = SubmitField("Merge owners")
 
     for field in MERGED_FIELDS:
-        choices = [(KEPT, _shown(sides.kept, field)), (REMOVED, _shown(sides.removed, field))]
+        choices = [SelectChoice(KEPT, _shown(sides.kept, field)),
+                   SelectChoice(REMOVED, _shown(sides.removed, field))]
         setattr(MergeForm, field, RadioField(MERGE_LABELS[field], choices=choices, default=KEPT))
     for pet in (pet for group in sides.clashes() for pet in group):
         owner = sides.kept if pet.owner_id == sides.kept.id else sides.removed

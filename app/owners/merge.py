@@ -52,18 +52,27 @@ class MergeSides:
 def merge_sides(kept_id, removed_id, lock=False):
     """Both owners and their pets (with types), read afresh; None if either is missing.
 
-    With ``lock``, the owners are locked in id order (so two merges of overlapping pairs
-    cannot deadlock), then their pets: nothing can be added to or taken from either meanwhile.
+    With ``lock``, the owners are locked in id order (two merges of overlapping pairs cannot
+    deadlock), then their pets, so that no pet of theirs is renamed or moved meanwhile. The
+    removed owner is locked FOR UPDATE: a pet being added to it waits, then finds it gone.
+    The kept one FOR NO KEY UPDATE (PostgreSQL): a pet being added to it goes ahead, and if
+    its name clashes the unique index refuses whichever of the two writes it second (a FOR
+    UPDATE here would make them wait for each other: a deadlock).
     """
-    owners = sa.select(Owner).where(Owner.id.in_((kept_id, removed_id))).order_by(Owner.id)
+    if kept_id == removed_id:
+        return None
+    found = {}
+    for owner_id in sorted((kept_id, removed_id)):
+        query = sa.select(Owner).where(Owner.id == owner_id)
+        if lock:
+            query = query.with_for_update(key_share=owner_id == kept_id)
+        found[owner_id] = db.session.scalar(query.execution_options(populate_existing=True))
+    if None in found.values():
+        return None
     pets = (sa.select(Pet).options(joinedload(Pet.type))
             .where(Pet.owner_id.in_((kept_id, removed_id))).order_by(Pet.name, Pet.id))
     if lock:
-        owners, pets = owners.with_for_update(), pets.with_for_update(of=Pet)
-    found = {owner.id: owner for owner in
-             db.session.scalars(owners.execution_options(populate_existing=True))}
-    if kept_id == removed_id or len(found) != 2:
-        return None
+        pets = pets.with_for_update(of=Pet)
     pets = db.session.scalars(pets.execution_options(populate_existing=True)).all()
     return MergeSides(found[kept_id], found[removed_id],
                       [pet for pet in pets if pet.owner_id == kept_id],
