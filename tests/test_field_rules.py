@@ -52,6 +52,7 @@ COLUMNS = {
     "OwnerForm.telephone": [Owner.telephone],
     "OwnerForm.email": [Owner.email],
     "FindOwnersForm.lastName": [Owner.last_name],
+    "ChooseOwnerForm.q": [Owner.last_name],
     "PetForm.name": [Pet.name],
     "PetForm.breed": [Pet.breed],
     "PetForm.colour": [Pet.colour],
@@ -125,6 +126,7 @@ NOT_STORED = {
     "AppointmentForm.version": "compared with the row's version by the UPDATE",
     "OwnerForm.version": "compared with the row's version by the UPDATE",
     "PetForm.version": "compared with the row's version by the UPDATE",
+    "TransferForm.version": "compared with the row's version by the UPDATE",
     "VetForm.version": "compared with the row's version by the UPDATE",
     "VisitEditForm.version": "compared with the row's version by the UPDATE",
 }
@@ -139,7 +141,7 @@ DIFFERENT_ON_PURPOSE = {
 }
 
 # Fields that filter a search rather than write a row: empty is fine, the length still holds.
-SEARCHES = {"FindOwnersForm.lastName", "OwnerSearchSchema.last_name"}
+SEARCHES = {"FindOwnersForm.lastName", "OwnerSearchSchema.last_name", "ChooseOwnerForm.q"}
 
 
 def subclasses(cls):
