@@ -24,6 +24,7 @@ ACCESS = {
     "owners.index": ALL,
     "owners.new": ALL,
     "owners.detail": ALL,
+    "message_log.owner_log": ALL,
     "owners.edit": ALL,
     "owners.delete": ADMIN,
     "owner_merges.choose": ADMIN,
@@ -90,7 +91,7 @@ ACCESS = {
 }
 # The calendar feed's secret URL is its own credential.
 PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz",
-          "calendar_feed.feed"}
+          "calendar_feed.feed", "unsubscribe.confirm"}
 
 
 @pytest.fixture
