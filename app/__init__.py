@@ -72,6 +72,7 @@ def register_blueprints(app):
     from app.messages.log import bp as message_log_bp
     from app.messages.preview import bp as message_templates_bp
     from app.messages.public import bp as unsubscribe_bp
+    from app.owners.merge_routes import bp as owner_merges_bp
     from app.owners.routes import bp as owners_bp
     from app.pets.alert_routes import bp as pet_alerts_bp
     from app.pets.routes import bp as pets_bp
@@ -91,6 +92,7 @@ def register_blueprints(app):
         auth_bp,
         main_bp,
         owners_bp,
+        owner_merges_bp,
         pets_bp,
         pet_alerts_bp,
         vets_bp,

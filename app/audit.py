@@ -1,7 +1,8 @@
 """The audit trail: flush hooks record who created, changed or deleted owners, pets (with
 their vaccinations and weights, in the pet's trail), appointments, visits and working time
 (clinic hours, closures, rotas, absences), and who added an addendum to a visit, whether
-the write came from a web request or a CLI command."""
+the write came from a web request or a CLI command; merges of owners and pets moved to another
+owner are recorded as such (record_event)."""
 
 import getpass
 
@@ -179,6 +180,14 @@ def _after_flush(session, flush_context):
                 rows.append(_entry(action, obj, _describe(obj), actor, now))
     if rows:
         session.connection().execute(sa.insert(AuditEntry), rows)
+
+
+def record_event(action, record, summary):
+    """An entry for a change the flush hooks cannot name from one record's columns alone: a
+    merge of two owners, a pet moved from one owner to another (``record``: an audited one)."""
+    db.session.add(AuditEntry(at=utcnow(), actor=current_actor(), action=action,
+                              entity_type=AUDITED[type(record)], entity_id=_entity_id(record),
+                              summary=summary[:2000]))
 
 
 def record_changes():

@@ -116,6 +116,7 @@ FOREIGN_KEYS = {
     "fk_vaccination_notices_pet_id_pets",
     "fk_vaccination_notices_vaccine_type_id_vaccine_types",
     "fk_vaccination_notices_message_id_messages",
+    "fk_owner_merges_kept_id_owners",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -27,10 +27,13 @@ ACCESS = {
     "message_log.owner_log": ALL,
     "owners.edit": ALL,
     "owners.delete": ADMIN,
+    "owner_merges.choose": ADMIN,
+    "owner_merges.merge": ADMIN,
     "pets.detail": ALL,
     "pets.new": ALL,
     "pets.edit": ALL,
     "pets.delete": ADMIN,
+    "pets.transfer": ALL,
     "pet_alerts.index": ALL,
     "pet_alerts.delete": ALL,
     "vets.index": ALL,
@@ -118,12 +121,14 @@ def records(dbs, today, app):
         session.add(absence)
         vaccine = f.vaccine_type(session, "Route vaccine", ("cat",))
         dose = f.vaccination(session, pet, vaccine, today - timedelta(days=30))
+        other = f.owner(session, "Other", telephone="+16085550199")  # to merge with
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
                 "alert_id": 999999, "vaccination_id": dose.id, "kind": "pettype",
-                "row_id": pet.type_id, "message_kind": "confirmation"}
+                "row_id": pet.type_id, "message_kind": "confirmation",
+                "other_id": other.id}
 
 
 def requests_for(app, records):

@@ -54,6 +54,7 @@ COLUMNS = {
     "OwnerForm.email": [Owner.email],
     "FindOwnersForm.lastName": [Owner.last_name],
     "AuditFilterForm.who": [AuditEntry.actor],
+    "ChooseOwnerForm.q": [Owner.last_name],
     "PetForm.name": [Pet.name],
     "PetForm.breed": [Pet.breed],
     "PetForm.colour": [Pet.colour],
@@ -127,6 +128,7 @@ NOT_STORED = {
     "AppointmentForm.version": "compared with the row's version by the UPDATE",
     "OwnerForm.version": "compared with the row's version by the UPDATE",
     "PetForm.version": "compared with the row's version by the UPDATE",
+    "TransferForm.version": "compared with the row's version by the UPDATE",
     "VetForm.version": "compared with the row's version by the UPDATE",
     "VisitEditForm.version": "compared with the row's version by the UPDATE",
 }
@@ -141,7 +143,8 @@ DIFFERENT_ON_PURPOSE = {
 }
 
 # Fields that filter a search rather than write a row: empty is fine, the length still holds.
-SEARCHES = {"FindOwnersForm.lastName", "OwnerSearchSchema.last_name", "AuditFilterForm.who"}
+SEARCHES = {"FindOwnersForm.lastName", "OwnerSearchSchema.last_name", "AuditFilterForm.who",
+            "ChooseOwnerForm.q"}
 
 
 def subclasses(cls):

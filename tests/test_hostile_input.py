@@ -614,6 +614,38 @@ def test_status_changes_and_deletions(client, dbs, world, today, path, ids, data
     assert_nothing_invalid_stored(dbs, today)
 
 
+@hostile
+@given(
+    ids=url_ids(owner=("owner", "other_owner"), other=("other_owner", "owner")),
+    data=form(
+        kept_version=st.sampled_from(["1", "2", "x", ""]),
+        removed_version=st.sampled_from(["1", "0", "9" * 12]),
+        first_name=st.sampled_from(["kept", "removed", "neither"]),
+        telephone=st.sampled_from(["kept", "removed"]),
+        email_consent=st.sampled_from(["kept", "removed", ""]),
+    ),
+)
+def test_merging_owners(client, dbs, world, today, ids, data):
+    # Fresh owners each time: the first merge would leave the rest nothing to merge.
+    records = {**world, "owner": doomed_records(dbs, today)["owner"],
+               "other_owner": doomed_records(dbs, today)["owner"]}
+    path = url("/owners/{owner}/merge/{other}", records, **ids)
+    assert_answered_safely(post(client, path, resolve(data, records)))
+    assert_nothing_invalid_stored(dbs, today)
+
+
+@hostile
+@given(
+    ids=url_ids(**OWNER_AND_PET),
+    data=form(new_owner_id=st.one_of(known("owner", "other_owner"), hostile_ids),
+              version=st.sampled_from(["1", "2", "x", ""])),
+)
+def test_moving_a_pet_to_another_owner(client, dbs, world, today, ids, data):
+    path = url("/owners/{owner}/pets/{pet}/transfer", world, **ids)
+    assert_answered_safely(post(client, path, resolve(data, world)))
+    assert_nothing_invalid_stored(dbs, today)
+
+
 POST_PATHS = (
     "/owners/new", "/owners/{owner}/edit", "/owners/{owner}/pets/new",
     "/owners/{owner}/pets/{pet}/edit", "/owners/{owner}/pets/{pet}/appointments/new",

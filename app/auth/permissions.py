@@ -12,6 +12,7 @@ RECEPTION = frozenset(
         "owners.view",
         "owners.edit",
         "pets.edit",
+        "pets.transfer",
         "appointments.view",
         "appointments.book",
         "vets.view",
@@ -22,6 +23,7 @@ RECEPTION = frozenset(
 VET = RECEPTION | {"appointments.complete", "visits.record", "vaccinations.record"}
 ADMIN = VET | {
     "owners.delete",
+    "owners.merge",
     "pets.delete",
     "visits.delete",
     "vets.manage",

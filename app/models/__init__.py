@@ -6,7 +6,7 @@ from app.models.audit import AuditEntry
 from app.models.calendar_feed import CalendarFeed
 from app.models.message import Message, MessageKind, MessageStatus
 from app.models.notice import AppointmentNotice, VaccinationNotice
-from app.models.owner import Owner
+from app.models.owner import Owner, OwnerMerge
 from app.models.pet import Pet, PetType, Sex
 from app.models.pet_alert import AlertSeverity, PetAlert
 from app.models.staff_session import StaffSession
@@ -39,6 +39,7 @@ __all__ = [
     "MessageStatus",
     "OpeningHours",
     "Owner",
+    "OwnerMerge",
     "Pet",
     "PetAlert",
     "PetType",

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import Base
-from app.models.columns import Timestamps, UTCDateTime, Versioned, owned_collection
+from app.models.columns import Timestamps, UTCDateTime, Versioned, owned_collection, utcnow
 
 if TYPE_CHECKING:
     from app.models.pet import Pet
@@ -51,6 +51,10 @@ class Owner(Versioned, Timestamps, Base):
             postgresql_include=["last_name"],
         ),
         sa.Index("ix_owners_last_name_first_name", "last_name", "first_name"),
+        # The duplicate warning's look-ups (app/owners/duplicates.py): the stored E.164
+        # number, and the email ignoring case.
+        sa.Index("ix_owners_telephone", "telephone"),
+        sa.Index("ix_owners_email_lower", sa.func.lower(sa.column("email"))),
     )
 
     @property
@@ -60,3 +64,20 @@ class Owner(Versioned, Timestamps, Base):
 
     def __repr__(self):
         return f"<Owner {self.id} {self.full_name!r}>"
+
+
+class OwnerMerge(Base):
+    """An owner merged into another: the removed owner's id still leads to the kept one."""
+
+    __tablename__ = "owner_merges"
+
+    # No foreign key: the removed owner's row is gone, its id is what old links still name.
+    removed_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # Deleting the kept owner later takes the pointer with it: then the old id is a 404.
+    kept_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("owners.id", ondelete="CASCADE"), index=True
+    )
+    merged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self):
+        return f"<OwnerMerge {self.removed_id} -> {self.kept_id}>"

@@ -1,6 +1,15 @@
 """Owner pages: find, list, register, show, edit, delete (Spring PetClinic URLs)."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from app.audit import trail_for
 from app.auth.permissions import can, permission_required
@@ -10,12 +19,20 @@ from app.extensions import db
 from app.forms import error_summary
 from app.messages.log import recent_messages
 from app.models import Owner
+from app.owners.duplicates import (
+    confirmed_ids,
+    differs_in_what_is_compared,
+    likely_duplicates,
+    unconfirmed,
+)
 from app.owners.forms import FindOwnersForm, OwnerForm
+from app.owners.merge import merged_into
 from app.owners.services import (
     count_owners,
     delete_owner,
     owner_deletion_options,
     owner_details_options,
+    owner_values,
     register_owner,
     search_owners,
     update_owner,
@@ -89,7 +106,8 @@ def new():
     """Register an owner, with an optional first pet saved in a savepoint."""
     form = OwnerForm()
     pet_form = FirstPetForm()
-    if form.validate_on_submit():
+    duplicates = None
+    if form.validate_on_submit() and not (duplicates := duplicates_to_confirm(form)):
         first_pet, problem = None, None
         if pet_form.filled_in():
             if pet_form.validate():
@@ -110,14 +128,33 @@ def new():
                   "correct them and save the pet.", "warning")
             return redirect(url_for("pets.new", owner_id=owner.id, **pet_form.typed()))
         return redirect(url_for("owners.detail", owner_id=owner.id))
-    return render_template("owners/new.html", form=form, pet_form=pet_form)
+    return render_template("owners/new.html", form=form, pet_form=pet_form,
+                           duplicates=duplicates)
+
+
+def duplicates_to_confirm(form, owner=None):
+    """The likely duplicates of a valid owner form, unless "Save anyway" confirmed them all.
+
+    An edit that changes none of the compared values warns of nothing new.
+    """
+    values = owner_values(form.data)
+    if owner is not None and not differs_in_what_is_compared(owner, values):
+        return []
+    found = likely_duplicates(values, exclude_id=owner.id if owner else None)
+    if not unconfirmed(found, confirmed_ids(request.form.get("save_anyway"))):
+        return []
+    return found
 
 
 @bp.get("/<int:owner_id>")
 @permission_required("owners.view")
 def detail(owner_id):
     """The owner, every pet with its visits and upcoming appointments."""
-    owner = db.get_or_404(Owner, owner_id, options=owner_details_options(clinic_today()))
+    owner = db.session.get(Owner, owner_id, options=owner_details_options(clinic_today()))
+    if owner is None:
+        kept = merged_into(owner_id) or abort(404)
+        # Not a bare 404: an old link or bookmark leads to the owner it was merged into.
+        return render_template("owners/merged.html", owner_id=owner_id, kept=kept), 404
     trail = None
     if can("audit.view"):
         trail = trail_for(
@@ -140,7 +177,8 @@ def edit(owner_id):
     """Change an owner's details."""
     owner = db.get_or_404(Owner, owner_id)
     form = OwnerForm(obj=owner)
-    if form.validate_on_submit():
+    duplicates = None
+    if form.validate_on_submit() and not (duplicates := duplicates_to_confirm(form, owner)):
         try:
             with saving(owner, form.version.data):
                 update_owner(owner, form.data)
@@ -154,7 +192,7 @@ def edit(owner_id):
         return redirect(url_for("owners.detail", owner_id=owner.id))
     if request.method == "GET":
         form.telephone.data = format_phone(owner.telephone)
-    return render_template("owners/edit.html", form=form, owner=owner)
+    return render_template("owners/edit.html", form=form, owner=owner, duplicates=duplicates)
 
 
 @bp.route("/<int:owner_id>/delete", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.confirmation import confirmation_page, counted, in_words
 from app.extensions import db
 from app.models import Owner, Pet
+from app.owners.choosing import ChooseOwnerForm, candidates
 from app.pets.forms import PetForm, refused_pet_form
 from app.pets.profile import PROFILE_FIELDS
 from app.pets.services import (
@@ -17,10 +18,12 @@ from app.pets.services import (
     add_pet,
     delete_pet,
     pet_page,
+    pet_with_owner,
     records_of,
     upcoming_and_history,
     update_pet,
 )
+from app.pets.transfer import TransferForm, TransferRefused, transfer_pet
 from app.vaccinations.section import vaccination_section
 from app.validation import FieldRefusal
 from app.weights.services import load_weight_history
@@ -150,3 +153,33 @@ def confirm_deletion(pet):
         details.append("Its upcoming appointments are deleted, not cancelled: tell the owner.")
     return confirmation_page(question, f"Delete {pet.name}",
                              url_for("owners.detail", owner_id=pet.owner_id), details)
+
+
+@bp.route("/<int:pet_id>/transfer", methods=["GET", "POST"])
+@permission_required("pets.transfer")
+def transfer(owner_id, pet_id):
+    """Move a pet, with its history, to another owner found by last name or number."""
+    pet = pet_with_owner(owner_id, pet_id) or abort(404)
+    old_owner = pet.owner
+    chooser, form = ChooseOwnerForm(request.args), TransferForm()
+    problem, status = None, 200
+    if form.is_submitted():
+        new_owner = db.session.get(Owner, form.new_owner_id.data) if form.validate() else None
+        try:
+            if new_owner is None:
+                raise TransferRefused("Choose an owner from the list: that one does not exist.")
+            transfer_pet(pet, old_owner, new_owner, form.version.data)
+        except TransferRefused as refusal:
+            problem, status = str(refusal), 409
+        except ChangedMeanwhile:
+            db.session.rollback()
+            pet = pet_with_owner(owner_id, pet_id) or abort(404)
+            problem, status = f"{pet.name} was changed by someone else meanwhile: not moved.", 409
+        else:
+            db.session.commit()
+            flash(f"{pet.name} now belongs to {new_owner.full_name}.", "success")
+            return redirect(url_for("pets.detail", owner_id=new_owner.id, pet_id=pet.id))
+    searched = chooser.validate() and (chooser.q.data or chooser.other.data)
+    found = candidates(chooser, owner_id) if searched else None
+    return render_template("pets/transfer.html", pet=pet, owner=old_owner, chooser=chooser,
+                           found=found, problem=problem), status

@@ -28,6 +28,9 @@ PAGES = [
     ("owner-new", "/owners/new", "New owner"),
     ("owner-edit", "/owners/{owner}/edit", "Edit owner"),
     ("owner-delete", "/owners/{owner}/delete", "Delete George Franklin?"),
+    ("owner-merge-choose", "/owners/{owner}/merge?q=Davis", "Merge another owner into George Franklin"),
+    ("owner-merge", "/owners/{owner}/merge/{other_owner}", None),  # headed by both names
+    ("pet-transfer", "/owners/{owner}/pets/{pet}/transfer?q=Davis", "Move Leo to another owner"),
     ("pet-new", "/owners/{owner}/pets/new", "New pet"),
     ("pet", "/owners/{owner}/pets/{pet}", "Leo"),
     ("pet-edit", "/owners/{owner}/pets/{pet}/edit", "Edit pet"),
@@ -79,10 +82,11 @@ def demo(clinic_database):
             vet = db.scalar(sa.select(Vet.id).where(Vet.last_name == "Carter"))
             visit = db.scalar(sa.select(Visit.id).where(Visit.pet_id == pet).limit(1))
             pet_type = db.scalar(sa.select(PetType.id).where(PetType.name == "cat"))
+            other_owner = db.scalar(sa.select(Owner.id).where(Owner.last_name == "Davis").limit(1))
     finally:
         engine.dispose()
     return {"owner": owner, "pet": pet, "appointment": appointment, "vet": vet, "visit": visit,
-            "pet_type": pet_type}
+            "pet_type": pet_type, "other_owner": other_owner}
 
 
 def page_problems(page, name, width, heading=None):
