@@ -274,7 +274,7 @@ def test_a_pet_added_meanwhile_under_its_name_never_leaves_two(committing):
         (merged, merge_page), (added, add_page) = post_at_once([
             (admin, url, data),
             (desk, f"/owners/{kept_id}/pets/new",
-             {"name": "Leo", "birth_date": "2021-01-01", "type_id": type_id}),
+             {"name": "Leo", "birth_date": "2021-01-01", "type_id": type_id, "sex": "unknown"}),
         ])
         assert {merged, added} <= {302, 200, 409}, attempt
         with app.app_context():
