@@ -19,6 +19,9 @@ from app.models import OpeningHours, Owner
 from tests.conftest import empty_database
 from tests.test_deployment import REPO, flask, production_env, running_gunicorn
 
+# The live server's secret key: tests sign what it checks (a message's unsubscribe link).
+SECRET_KEY = "browser-tests-" + os.urandom(16).hex()
+
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 MISSING_CHROMIUM = (
     f"Chromium not found at {CHROMIUM}: browser tests skipped; apt-get install chromium"
@@ -121,7 +124,7 @@ def clinic_database(database_url, tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(clinic_database, tmp_path_factory):
     """`gunicorn wsgi:app` on a free port; plain HTTP here, so no Secure cookies."""
-    env = production_env(clinic_database, SESSION_COOKIE_SECURE="false")
+    env = production_env(clinic_database, SESSION_COOKIE_SECURE="false", SECRET_KEY=SECRET_KEY)
     with running_gunicorn(env, tmp_path_factory.mktemp("browser-logs")) as server:
         yield server
 

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import URLSafeTimedSerializer
 from playwright.sync_api import expect
 
 from app import create_app
+from app.messages.tokens import SALT
 from app.models import (
     Absence,
     Appointment,
@@ -30,7 +32,13 @@ from app.models import (
     Vet,
     Visit,
 )
-from tests.browser.conftest import ACCOUNTS, PHONE, horizontal_overflow, screenshot
+from tests.browser.conftest import (
+    ACCOUNTS,
+    PHONE,
+    SECRET_KEY,
+    horizontal_overflow,
+    screenshot,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +51,8 @@ ROLES = sorted(ACCOUNTS)
 # Not pages: the public, static and machine endpoints; the JSON API and its documentation
 # (Swagger UI's own page, not ours); a CSV download; signing out (a POST).
 NOT_PAGES = {"static", "bootstrap.static", "ops.healthz", "ops.readyz", "calendar_feed.feed",
-             "reminders.call_list", "auth.logout"}
+             "reminders.call_list", "auth.logout",
+             "unsubscribe.confirm"}  # public: checked signed out, with a token signed for it
 
 # States of pages that their route with ids alone does not show.
 EXTRA_PATHS = [
@@ -95,7 +104,9 @@ def records(clinic_database):
                 "user_id": db.scalar(sa.select(User.id).where(User.username == "reception")),
                 "type_id": db.scalar(sa.select(first(AppointmentType.id))),
                 "absence_id": db.scalar(sa.select(first(Absence.id))),
+                "kind": "confirmation",  # a message template
             }
+            ids["token"] = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"owner": owner})
     finally:
         engine.dispose()
     missing = [name for name, value in ids.items() if value is None]
@@ -206,7 +217,7 @@ def test_every_page_has_no_accessibility_violations(axe_page, console, page_path
     assert not problems, "\n".join(problems)
 
 
-def test_signed_out_pages_have_no_accessibility_violations(axe_page, console):
+def test_signed_out_pages_have_no_accessibility_violations(axe_page, console, records):
     page = axe_page()
     problems = []
     page.goto("/login")
@@ -217,6 +228,11 @@ def test_signed_out_pages_have_no_accessibility_violations(axe_page, console):
     expect(page.locator(".alert, .invalid-feedback").first).to_be_visible()
     problems += axe_violations(page, "/login, refused")
     console.expect("401")  # the refused sign-in's status
+    page.goto(f"/unsubscribe/{records['token']}")
+    problems += axe_violations(page, "/unsubscribe/<token>")
+    page.get_by_role("button", name="Stop reminder emails").click()
+    expect(page.get_by_role("status")).to_contain_text("no more vaccination reminders")
+    problems += axe_violations(page, "/unsubscribe/<token>, done")
     console.expect("404")
     page.goto("/no-such-page")
     problems += axe_violations(page, "/no-such-page")
