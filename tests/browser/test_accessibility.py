@@ -104,7 +104,10 @@ def records(clinic_database):
                 "user_id": db.scalar(sa.select(User.id).where(User.username == "reception")),
                 "type_id": db.scalar(sa.select(first(AppointmentType.id))),
                 "absence_id": db.scalar(sa.select(first(Absence.id))),
-                "kind": "confirmation",  # a message template
+                "message_kind": "confirmation",  # a message template
+                "kind": "pettype",  # a kind of reference data, and one of its rows
+                "row_id": db.scalar(sa.select(Pet.type_id).where(Pet.id == pet)),
+                "other_id": db.scalar(sa.select(first(Owner.id)).where(Owner.id != owner)),
             }
             ids["token"] = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"owner": owner})
     finally:
