@@ -9,7 +9,7 @@ from flask import current_app
 
 from app.appointments.schedule import has_day_sheet
 from app.pets.profile import microchip_problem
-from app.phone import InvalidPhoneNumber, national_digits, normalise_phone
+from app.phone import InvalidPhoneNumber, dialled_digits, normalise_phone
 from app.routing import MAX_ID
 from app.validation import (
     birth_date_problem,
@@ -124,10 +124,10 @@ def email_rule(value):
 
 
 class Telephone(ma.fields.String):
-    """Shown as digits (the contract's pattern) for numbers of the clinic's region."""
+    """Shown as the digits dialled from the clinic's region (the contract's pattern)."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return national_digits(value) if value else value
+        return dialled_digits(value) if value else value
 
 
 def birth_date_rule(day):

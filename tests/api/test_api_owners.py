@@ -153,6 +153,8 @@ def test_deleting_an_owner_answers_204_and_removes_pets(api, dbs):
         ("telephone", "6" * 21, "Length must be between 1 and 20."),
         ("telephone", "call me", "Use digits"),
         ("telephone", "12", "too few or too many digits"),
+        ("telephone", "0000000000", "This number does not exist"),
+        ("telephone", "1234567890", "This number does not exist"),
         ("email", "not-an-email", "email"),
         ("firstName", 42, "Not a valid string."),
     ],
