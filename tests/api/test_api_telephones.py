@@ -44,7 +44,10 @@ def test_a_telephone_is_answered_as_dialled_from_the_clinic_and_read_back(api, d
 @pytest.mark.parametrize(
     ("region", "number", "answered"),
     [("GB", "+16085551023", "0016085551023"), ("GB", "+442079460958", "2079460958"),
-     ("JP", "+16085551023", "01016085551023")],
+     ("JP", "+16085551023", "01016085551023"),
+     # The Newman run's clinic: the collection's 1234567890, and a foreign number that no
+     # single string of digits dials from Brazil (its international prefix names a carrier).
+     ("BR", "+551234567890", "1234567890"), ("BR", "+16085551023", "+16085551023")],
 )
 def test_the_digits_follow_the_clinics_region(api, app, dbs, monkeypatch, region, number,
                                                answered):
