@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test bench bench-instructions install install-dev clean
+.PHONY: run test newman bench bench-instructions install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "PetClinic needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -57,6 +57,10 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 test: install-dev $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## newman: the Spring REST project's Postman collection against gunicorn (tests/newman/run.sh)
+# On SQLite; with TEST_DATABASE_URL, on a PostgreSQL database named after it plus "_newman".
+newman: install
+	bash tests/newman/run.sh
 
 ## bench: seed large clinics, load them under gunicorn with wrk, print a table (not part of test)
 # BENCH_ARGS passes options through, e.g. BENCH_ARGS="--databases sqlite --duration 5".

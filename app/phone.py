@@ -1,4 +1,10 @@
-"""Telephone numbers: accepted as people write them, stored as E.164, shown nationally."""
+"""Telephone numbers: accepted as people write them, stored as E.164, shown nationally.
+
+One rule for every way in (the pages, the API, CSV imports): normalise_phone. For clients that
+take digits only (the Spring PetClinic REST contract's telephone), dialled_digits writes a
+stored number as the digits one dials from the clinic's region, which normalise_phone reads
+back to the same number.
+"""
 
 import functools
 
@@ -23,6 +29,10 @@ def normalise_phone(text, region=None):
         raise InvalidPhoneNumber("This is not a telephone number.") from None
     if not phonenumbers.is_possible_number(number):
         raise InvalidPhoneNumber("This number has too few or too many digits.")
+    # A possible number has the right length; a valid one also has a real area code and
+    # exchange (0000000000 and 1234567890 are possible in the US, and exist nowhere).
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhoneNumber("This number does not exist: check the area code and digits.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -42,6 +52,8 @@ def _format_phone(value, region):
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return value
+    if not phonenumbers.is_valid_number(number):
+        return value  # stored before the rule refused it: shown as it is, until an edit fixes it
     style = (
         phonenumbers.PhoneNumberFormat.NATIONAL
         if phonenumbers.region_code_for_number(number) == region
@@ -50,17 +62,36 @@ def _format_phone(value, region):
     return phonenumbers.format_number(number, style)
 
 
-def national_digits(value):
-    """A stored number as digits only (6085551023) when it is in the clinic's region, else E.164.
+def dialled_digits(value):
+    """A stored number as the digits dialled from the clinic's region: 6085551023 for a number
+    of the region, 011442079460958 for London from the US; normalise_phone reads both back.
 
-    For clients that accept digits only, as the Spring PetClinic REST contract does.
+    For clients that accept digits only, as the Spring PetClinic REST contract does. A number
+    stored before the rule refused it, or one that no string of digits dials unambiguously from
+    the region (Brazil's international prefix names a carrier), is answered as stored.
     """
     if not value:
         return ""
+    return _dialled_digits(value, current_app.config["PHONE_REGION"])
+
+
+@functools.lru_cache(maxsize=8192)
+def _dialled_digits(value, region):
+    """dialled_digits' work for one number and region, remembered."""
     try:
-        number = phonenumbers.parse(value, current_app.config["PHONE_REGION"])
+        number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return value
-    if phonenumbers.region_code_for_number(number) != current_app.config["PHONE_REGION"]:
+    if not phonenumbers.is_valid_number(number):
         return value
-    return phonenumbers.national_significant_number(number)
+    if phonenumbers.region_code_for_number(number) == region:
+        digits = phonenumbers.national_significant_number(number)
+    else:
+        dialled = phonenumbers.format_out_of_country_calling_number(number, region)
+        digits = "".join(c for c in dialled if c.isdigit())
+    try:
+        read_back = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return value
+    same = phonenumbers.format_number(read_back, phonenumbers.PhoneNumberFormat.E164) == value
+    return digits if same else value

@@ -94,7 +94,7 @@ def test_deleting_an_owner_audits_every_pet_appointment_and_visit(app, connectio
     with dbs() as session:
         ids = family(session)
     response = PATHS[path](app, ids)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 204, 302)
     with dbs() as session:
         assert remaining(session, ids) == 0
         assert audited_deletes(session) == {kind: sorted(values) for kind, values in ids.items()}
@@ -105,7 +105,7 @@ def test_deleting_a_pet_audits_its_appointments_and_visits(app, connection, dbs,
     with dbs() as session:
         ids = family(session)
     response = PATHS[path](app, ids, pet_index=1)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (200, 204, 302)
     with dbs() as session:
         assert audited_deletes(session) == {
             "pet": [ids["pet"][1]],
@@ -143,7 +143,7 @@ def test_delete_statements_do_not_grow_with_pets_appointments_and_visits(
             url = f"{owner_url}/delete" if pet_index is None else f"{owner_url}/pets/{ids['pet'][0]}/delete"
             assert web.post(url).status_code == 302
         else:
-            assert delete_by_api(app, ids, pet_index).status_code == 200
+            assert delete_by_api(app, ids, pet_index).status_code == 204
         counts.append(statements.count)
         with dbs() as session:
             gone = size + size * size if pet_index is None else 1 + size
@@ -201,7 +201,7 @@ def test_a_record_added_under_an_owner_while_it_is_deleted_is_audited_with_it(co
         finally:
             pending.commit()
     deleting.join(timeout=30)
-    assert responses and responses[0].status_code == 200, responses
+    assert responses and responses[0].status_code == 204, responses
     with app.app_context():
         # Whatever the database cascade removed is in the trail: nothing vanished unrecorded.
         assert new_id in audited_deletes(db.session).get(added, [])

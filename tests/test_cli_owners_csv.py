@@ -99,6 +99,7 @@ def test_rows_matching_a_known_owner_add_pets_to_that_owner(runner, dbs, pet_typ
 BAD_ROWS = [
     (",Franklin,1 Main St.,Madison,6085551023,,,,", "First name: This field is required."),
     ("George,Franklin,1 Main St.,Madison,call me,,,,", "Telephone: Use digits"),
+    ("George,Franklin,1 Main St.,Madison,1234567890,,,,", "Telephone: This number does not exist"),
     ("George,Franklin,1 Main St.,Madison,6085551023,not-an-email,,,", "Email"),
     ("George,Franklin,1 Main St.,Madison,6085551023,,Leo,07/09/2020,cat",
      "Birth date: Not a valid date value."),

@@ -315,8 +315,8 @@ def test_a_long_visit_written_at_completion_is_put_back_through_the_api_unchange
     assert read.status_code == 200
     assert read.get_json()["description"] == notes
     put_back = api.put(f"/visits/{visit_id}", json=read.get_json())
-    assert put_back.status_code == 200, put_back.get_data(as_text=True)
-    assert put_back.get_json() == read.get_json()
+    assert put_back.status_code == 204, put_back.get_data(as_text=True)
+    assert api.get(f"/visits/{visit_id}").get_json() == read.get_json()
     with dbs() as session:
         assert session.get(Visit, visit_id).description == notes
 

@@ -234,6 +234,10 @@ def test_registering_an_owner_stores_a_normalised_telephone(client, dbs):
         ("telephone", "call me", "Use digits, spaces and + - ( ) . only."),
         ("telephone", "12", "too few or too many digits"),
         ("telephone", "555 12+34", "Use digits, spaces and + - ( ) . only."),
+        # The right length, but no such area code: possible numbers, not valid ones.
+        ("telephone", "0000000000", "This number does not exist"),
+        ("telephone", "1234567890", "This number does not exist"),
+        ("telephone", "(608) 155-1023", "This number does not exist"),
         ("email", "not-an-email", "Invalid email address."),
         ("first_name", "Jo\x00hn", "control characters"),
     ],
@@ -397,6 +401,22 @@ def test_an_invalid_edit_changes_nothing(client, dbs):
     assert "This field is required." in response.get_data(as_text=True)
     with dbs() as session:
         assert session.get(Owner, owner_id).last_name == "Franklin"
+
+
+def test_a_number_stored_before_the_rule_is_shown_as_stored_and_an_edit_must_fix_it(client, dbs):
+    with dbs() as session:
+        owner_id = f.owner(session, telephone="+11234567890").id
+        session.commit()
+    assert "+11234567890" in client.get(f"/owners/{owner_id}").get_data(as_text=True)
+    form = client.get(f"/owners/{owner_id}/edit").get_data(as_text=True)
+    assert 'value="+11234567890"' in form
+    data = VALID_OWNER | {"telephone": "+11234567890", "city": "Monona"}
+    refused = client.post(f"/owners/{owner_id}/edit", data=data)
+    assert "This number does not exist" in refused.get_data(as_text=True)
+    client.post(f"/owners/{owner_id}/edit", data=data | {"telephone": "608 555 1023"})
+    with dbs() as session:
+        owner = session.get(Owner, owner_id)
+        assert (owner.city, owner.telephone) == ("Monona", "+16085551023")
 
 
 def test_delete_confirmation_lists_what_will_go(client, dbs, today):

@@ -1,5 +1,6 @@
 """Field types and rules of the API's schemas, each built on the clinic's own rule."""
 
+import re
 from zoneinfo import ZoneInfo
 
 import marshmallow as ma
@@ -8,7 +9,7 @@ from flask import current_app
 
 from app.appointments.schedule import has_day_sheet
 from app.pets.profile import microchip_problem
-from app.phone import InvalidPhoneNumber, national_digits, normalise_phone
+from app.phone import InvalidPhoneNumber, dialled_digits, normalise_phone
 from app.routing import MAX_ID
 from app.validation import (
     birth_date_problem,
@@ -48,9 +49,28 @@ def raise_problem(problem):
         raise ma.ValidationError(problem)
 
 
-def Id(**kwargs):  # noqa: N802 (a field factory, used like a field class)
-    """An id: a JSON integer from 0 to 2^31-1 (the contract's int32, minimum 0)."""
-    return ma.fields.Integer(strict=True, validate=ma.validate.Range(0, MAX_ID), **kwargs)
+class Id(ma.fields.Integer):
+    """An id from 0 to 2^31-1 (the contract's int32, minimum 0): a JSON integer, or a string of
+    digits (``"1"``), as the Spring implementation's JSON library (Jackson) accepts one.
+
+    Its clients send ids either way (the Spring Postman collection adds a pet with
+    ``"type": {"id": "1"}``). Anything else is refused: a fraction, even ``1.0`` or ``"1.5"``
+    (Jackson would cut it to 1), a boolean, signs, spaces, other digits than 0-9 (which
+    Python's ``int`` would read) and numbers past MAX_ID.
+    """
+
+    DIGITS = re.compile(r"[0-9]{1,10}")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", ma.validate.Range(0, MAX_ID))
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            if not self.DIGITS.fullmatch(value):
+                raise self.make_error("invalid", input=value)
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Text(ma.fields.String):
@@ -104,10 +124,10 @@ def email_rule(value):
 
 
 class Telephone(ma.fields.String):
-    """Shown as digits (the contract's pattern) for numbers of the clinic's region."""
+    """Shown as the digits dialled from the clinic's region (the contract's pattern)."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return national_digits(value) if value else value
+        return dialled_digits(value) if value else value
 
 
 def birth_date_rule(day):

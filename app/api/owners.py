@@ -83,15 +83,15 @@ def get_owner(owner_id):
     return owner_or_404(owner_id)
 
 
-@operation("PUT", ONE, "owners.edit", tags=["owners"], body=OwnerFieldsSchema,
-           response=OwnerSchema, errors=[404])
+@operation("PUT", ONE, "owners.edit", tags=["owners"], body=OwnerFieldsSchema, status=204,
+           errors=[404])
 def update_owner_details(fields, owner_id):
-    """Updates a pet owner's details."""
+    """Updates a pet owner's details (204, no body, as the Spring implementation answers)."""
     owner = owner_or_404(owner_id)
-    return saved(owner, update_owner, owner_details(fields, owner))
+    saved(owner, update_owner, owner_details(fields, owner))
 
 
-@operation("DELETE", ONE, "owners.delete", tags=["owners"], response=OwnerSchema, errors=[404])
+@operation("DELETE", ONE, "owners.delete", tags=["owners"], status=204, errors=[404])
 def delete_owner_by_id(owner_id):
-    """Deletes an owner with their pets, appointments and visits; returns what was deleted."""
-    return saved(owner_or_404(owner_id), delete_owner)
+    """Deletes an owner with their pets, appointments and visits (204, no body)."""
+    saved(owner_or_404(owner_id), delete_owner)

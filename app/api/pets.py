@@ -44,7 +44,7 @@ def add_pet_to_owner(fields, owner_id):
     found_or_404(Owner, owner_id)
     pet = add_pet(owner_id, **pet_arguments(fields))
     db.session.commit()
-    location = url_for("api.get_owners_pet", owner_id=owner_id, pet_id=pet.id)
+    location = url_for("api.get_pet", pet_id=pet.id)  # where the Spring implementation points
     return pet_or_404(pet.id, fresh=True), 201, {"Location": location}
 
 
@@ -58,7 +58,7 @@ def get_owners_pet(owner_id, pet_id):
 @operation("PUT", f"{OWNERS_PETS}/{PET_ID}", "pets.edit", tags=["owners"], body=PetFieldsSchema,
            status=204, errors=[404, 409])
 def update_owners_pet(fields, owner_id, pet_id):
-    """Updates a pet of an owner (204, no body, as the contract says)."""
+    """Updates a pet of an owner (204, no body)."""
     saved(pet_or_404(pet_id, owner_id), update_pet, **pet_arguments(fields))
 
 
@@ -82,15 +82,14 @@ def get_pet(pet_id):
     return pet_or_404(pet_id)
 
 
-@operation("PUT", ONE, "pets.edit", tags=["pets"], body=PetFieldsSchema, response=PetSchema,
+@operation("PUT", ONE, "pets.edit", tags=["pets"], body=PetFieldsSchema, status=204,
            errors=[404, 409])
 def update_pet_by_id(fields, pet_id):
-    """Updates a pet by id."""
+    """Updates a pet by id (204, no body)."""
     saved(pet_or_404(pet_id), update_pet, **pet_arguments(fields))
-    return pet_or_404(pet_id, fresh=True)  # the type it now has, not the one loaded
 
 
-@operation("DELETE", ONE, "pets.delete", tags=["pets"], response=PetSchema, errors=[404])
+@operation("DELETE", ONE, "pets.delete", tags=["pets"], status=204, errors=[404])
 def delete_pet_by_id(pet_id):
-    """Deletes a pet with its appointments and visits; returns what was deleted."""
-    return saved(pet_or_404(pet_id), delete_pet)
+    """Deletes a pet with its appointments and visits (204, no body)."""
+    saved(pet_or_404(pet_id), delete_pet)

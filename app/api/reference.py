@@ -40,17 +40,17 @@ def name_routes(path, model, label, fields_schema, schema, view_permission):
         return found_or_404(model, row_id)
 
     @operation("PUT", one, "reference.manage", tags=tags, endpoint=f"update_{path}",
-               body=fields_schema, response=schema, errors=[404, 409],
-               doc={"summary": f"Renames a {label}"})
+               body=fields_schema, status=204, errors=[404, 409],
+               doc={"summary": f"Renames a {label}", "description": "204, no body."})
     def update_row(fields, row_id):
-        return saved(found_or_404(model, row_id), rename_named, fields["name"])
+        saved(found_or_404(model, row_id), rename_named, fields["name"])
 
     @operation("DELETE", one, "reference.manage", tags=tags, endpoint=f"delete_{path}",
-               response=schema, errors=[404, 409],
+               status=204, errors=[404, 409],
                doc={"summary": f"Deletes a {label}",
-                    "description": "409 while pets still have the pet type."})
+                    "description": "204, no body; 409 while still in use."})
     def delete_row(row_id):
-        return saved(found_or_404(model, row_id), delete_named)
+        saved(found_or_404(model, row_id), delete_named)
 
 
 name_routes("pettypes", PetType, "pet type", PetTypeFieldsSchema, PetTypeSchema, "owners.view")

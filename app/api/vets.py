@@ -60,14 +60,14 @@ def get_vet(vet_id):
     return vet_or_404(vet_id)
 
 
-@operation("PUT", ONE, "vets.manage", tags=["vets"], body=VetFieldsSchema, response=VetSchema,
+@operation("PUT", ONE, "vets.manage", tags=["vets"], body=VetFieldsSchema, status=204,
            errors=[404])
 def update_vet_by_id(fields, vet_id):
-    """Updates a vet's names, specialties and whether they take bookings."""
-    return saved(vet_or_404(vet_id), update_vet, **vet_arguments(fields))
+    """Updates a vet's names, specialties and whether they take bookings (204, no body)."""
+    saved(vet_or_404(vet_id), update_vet, **vet_arguments(fields))
 
 
-@operation("DELETE", ONE, "vets.manage", tags=["vets"], response=VetSchema, errors=[404, 409])
+@operation("DELETE", ONE, "vets.manage", tags=["vets"], status=204, errors=[404, 409])
 def delete_vet_by_id(vet_id):
-    """Deletes a vet; one with appointments or visits is 409 (set active=false instead)."""
-    return saved(vet_or_404(vet_id), delete_vet)
+    """Deletes a vet (204); one with appointments or visits is 409 (set active=false instead)."""
+    saved(vet_or_404(vet_id), delete_vet)

@@ -58,19 +58,19 @@ def get_visit(visit_id):
     return found_or_404(Visit, visit_id)
 
 
-@operation("PUT", ONE, "visits.record", tags=["visits"], body=VisitFieldsSchema,
-           response=VisitSchema, errors=[404, 409, 412])
+@operation("PUT", ONE, "visits.record", tags=["visits"], body=VisitFieldsSchema, status=204,
+           errors=[404, 409, 412])
 def update_visit_by_id(fields, visit_id):
     """Corrects a visit's date (kept when absent) or description: only its author or an
     administrator, and only for VISIT_CORRECTION_HOURS after it was recorded (403 for
-    another vet, 409 once it is locked: add an addendum instead)."""
+    another vet, 409 once it is locked: add an addendum instead). 204, no body."""
     visit = found_or_404(Visit, visit_id)
     editor = current_user if current_app.config["API_AUTH_ENABLED"] else None
-    return saved(visit, update_visit, fields.get("date") or visit.date, fields["description"],
+    saved(visit, update_visit, fields.get("date") or visit.date, fields["description"],
                  editor=editor)
 
 
-@operation("DELETE", ONE, "visits.delete", tags=["visits"], response=VisitSchema, errors=[404])
+@operation("DELETE", ONE, "visits.delete", tags=["visits"], status=204, errors=[404])
 def delete_visit_by_id(visit_id):
-    """Deletes a visit record; returns what was deleted."""
-    return saved(found_or_404(Visit, visit_id), delete_visit)
+    """Deletes a visit record (204, no body)."""
+    saved(found_or_404(Visit, visit_id), delete_visit)

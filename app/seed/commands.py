@@ -15,6 +15,7 @@ from app.seed.demo import (
     ensure_reference_data,
     seed_demo_clinic,
 )
+from app.seed.spring import NotEmpty, seed_spring
 from app.seed.vaccinations import ensure_vaccine_types, seed_demo_vaccinations
 from app.seed.vocabulary import PET_NAMES
 
@@ -44,6 +45,26 @@ def seed_demo():
     click.echo(f"Demo accounts: {accounts} created. Sign in with one of these (demo only):")
     for username, password, role, _ in DEMO_ACCOUNTS:
         click.echo(f"  {role:<10} username {username:<10} password {password}")
+
+
+@seed.command("spring")
+def seed_spring_command():
+    """Spring PetClinic's sample data, with Spring's ids (pet type 1 is cat), into a new database.
+
+    For clients written against the Spring REST project, such as its Postman collection. No
+    sign-ins are created: add one with `flask users create`.
+    """
+    with write_transactions():
+        try:
+            counts = seed_spring()
+        except NotEmpty as refusal:
+            db.session.rollback()
+            raise click.ClickException(f"Nothing was added: {refusal}") from None
+        added = ensure_reference_data()  # appointment types, for booking
+        db.session.commit()
+    click.echo("Spring PetClinic's data added: " + ", ".join(
+        f"{count} {table}" for table, count in counts.items())
+        + f"; {added} other reference rows.")
 
 
 BULK_HELP = """Add a large, realistic clinic for benchmarks, in one transaction, and time it.

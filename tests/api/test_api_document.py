@@ -69,3 +69,33 @@ def test_the_docs_page_uses_local_assets_under_the_sites_csp(anonymous):
         asset = anonymous.get(source)
         assert asset.status_code == 200, source
         asset.close()
+
+
+# The Spring implementation's answers (its controllers, rest/controller/v1): updates and deletes
+# are 204 No Content, creates 201 with Location. The document says the same as the code does.
+SPRING_NO_CONTENT = [
+    ("/api/owners/{owner_id}", "put"), ("/api/owners/{owner_id}", "delete"),
+    ("/api/owners/{owner_id}/pets/{pet_id}", "put"),
+    ("/api/pets/{pet_id}", "put"), ("/api/pets/{pet_id}", "delete"),
+    ("/api/visits/{visit_id}", "put"), ("/api/visits/{visit_id}", "delete"),
+    ("/api/vets/{vet_id}", "put"), ("/api/vets/{vet_id}", "delete"),
+    ("/api/pettypes/{row_id}", "put"), ("/api/pettypes/{row_id}", "delete"),
+    ("/api/specialties/{row_id}", "put"), ("/api/specialties/{row_id}", "delete"),
+]
+SPRING_CREATED = ["/api/owners", "/api/owners/{owner_id}/pets",
+                  "/api/owners/{owner_id}/pets/{pet_id}/visits", "/api/visits", "/api/vets",
+                  "/api/pettypes", "/api/specialties", "/api/users"]
+
+
+@pytest.mark.parametrize(("path", "method"), SPRING_NO_CONTENT)
+def test_the_document_answers_updates_and_deletes_with_204_and_no_body(anonymous, path, method):
+    responses = document(anonymous)["paths"][path][method]["responses"]
+    assert "204" in responses and "200" not in responses
+    assert "content" not in responses["204"]
+
+
+@pytest.mark.parametrize("path", SPRING_CREATED)
+def test_the_document_answers_creates_with_201_and_location(anonymous, path):
+    responses = document(anonymous)["paths"][path]["post"]["responses"]
+    assert "201" in responses and "200" not in responses
+    assert "Location" in responses["201"]["headers"]

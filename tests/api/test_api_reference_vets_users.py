@@ -16,8 +16,10 @@ def test_name_resources_list_add_get_rename_delete(api, path):
     assert body in api().get(f"/{path}").get_json()
     assert api().get(f"/{path}/{body['id']}").get_json() == body
     renamed = api().put(f"/{path}/{body['id']}", json={"name": "Birds", "id": 77})
-    assert renamed.get_json() == {"id": body["id"], "name": "birds"}
-    assert api().delete(f"/{path}/{body['id']}").get_json() == {"id": body["id"], "name": "birds"}
+    assert renamed.status_code == 204 and renamed.data == b""
+    assert api().get(f"/{path}/{body['id']}").get_json() == {"id": body["id"], "name": "birds"}
+    deleted = api().delete(f"/{path}/{body['id']}")
+    assert deleted.status_code == 204 and deleted.data == b""
     assert_problem(api().get(f"/{path}/{body['id']}"), 404)
 
 
@@ -64,8 +66,11 @@ def test_vets_add_get_update_delete(api, dbs):
     assert created.headers["Location"] == f"/api/vets/{vet_id}"
     assert api().get(f"/vets/{vet_id}").get_json()["specialties"][0]["name"] == "dentistry"
     updated = api().put(f"/vets/{vet_id}", json={**fields, "specialties": [], "active": False})
-    assert (updated.get_json()["specialties"], updated.get_json()["active"]) == ([], False)
-    assert api().delete(f"/vets/{vet_id}").status_code == 200
+    assert updated.status_code == 204 and updated.data == b""
+    vet = api().get(f"/vets/{vet_id}").get_json()
+    assert (vet["specialties"], vet["active"]) == ([], False)
+    deleted = api().delete(f"/vets/{vet_id}")
+    assert deleted.status_code == 204 and deleted.data == b""
     assert_problem(api().get(f"/vets/{vet_id}"), 404)
 
 

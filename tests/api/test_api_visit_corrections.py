@@ -24,7 +24,8 @@ def as_user(app, username):
 def test_the_author_or_an_admin_corrects_inside_the_window(app, api, dbs, record, username):
     age(dbs, record["visit_id"], WINDOW - timedelta(minutes=1))
     response = as_user(app, username).put(f"/visits/{record['visit_id']}", json=FIX)
-    assert response.status_code == 200 and response.headers["ETag"] == '"2"'
+    assert response.status_code == 204 and response.data == b""
+    assert as_user(app, username).get(f"/visits/{record['visit_id']}").headers["ETag"] == '"2"'
     assert stored(dbs, record["visit_id"]) == ("Limping, right fore.", 2)
     assert trail(dbs, record["visit_id"])[-1][:2] == (username, "update")
 
@@ -50,7 +51,7 @@ def test_reception_gets_a_403(api, dbs, record):
 def test_a_correction_with_an_old_etag_is_a_412(app, api, dbs, record):
     vet = as_user(app, "vet")
     assert vet.get(f"/visits/{record['visit_id']}").headers["ETag"] == '"1"'
-    assert vet.put(f"/visits/{record['visit_id']}", json=FIX).status_code == 200
+    assert vet.put(f"/visits/{record['visit_id']}", json=FIX).status_code == 204
     stale = vet.put(f"/visits/{record['visit_id']}", json={**FIX, "description": "Both."},
                     headers={"If-Match": '"1"'})
     assert_problem(stale, 412, "Changed by someone else meanwhile")
@@ -124,7 +125,7 @@ def test_without_api_authentication_an_addendum_has_no_author_and_is_refused(app
     response = client.post(f"/api/visits/{record['visit_id']}/addenda", json={"text": "x"})
     assert_problem(response, 403, "signed by its author")
     # The window still holds for a trusted network's corrections.
-    assert client.put(f"/api/visits/{record['visit_id']}", json=FIX).status_code == 200
+    assert client.put(f"/api/visits/{record['visit_id']}", json=FIX).status_code == 204
     age(dbs, record["visit_id"], WINDOW)
     assert_problem(client.put(f"/api/visits/{record['visit_id']}", json=FIX), 409)
     with dbs() as session:
@@ -134,5 +135,5 @@ def test_without_api_authentication_an_addendum_has_no_author_and_is_refused(app
 
 def test_deleting_a_visit_deletes_its_addenda(api, dbs, record):
     api().post(f"/visits/{record['visit_id']}/addenda", json={"text": "Final."})
-    assert api().delete(f"/visits/{record['visit_id']}").status_code == 200
+    assert api().delete(f"/visits/{record['visit_id']}").status_code == 204
     assert addenda_texts(dbs, record["visit_id"]) == []
