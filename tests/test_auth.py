@@ -55,6 +55,10 @@ ACCESS = {
     "users.new": ADMIN,
     "users.edit": ADMIN,
     "users.sign_out_everywhere": ADMIN,
+    "tokens.mine": ALL,
+    "tokens.revoke_mine": ALL,
+    "tokens.account": ADMIN,
+    "tokens.revoke_for": ADMIN,
     "reference.index": ADMIN,
     "reference.edit_appointment_type": ADMIN,
     "reference.delete_appointment_type_view": ADMIN,
@@ -114,7 +118,7 @@ def records(dbs, today, app):
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
-                "alert_id": 999999, "vaccination_id": dose.id}
+                "alert_id": 999999, "vaccination_id": dose.id, "token_id": 999999}
 
 
 def requests_for(app, records):
