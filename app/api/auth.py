@@ -22,12 +22,12 @@ REALM = "PetClinic API"
 
 
 def challenge(description):
-    """A 401 that asks for a Bearer token or Basic credentials."""
+    """A 401 that asks for Basic credentials (first: what the Spring clients expect) or a token."""
     return Unauthorized(
         description,
         www_authenticate=[
-            WWWAuthenticate("bearer", {"realm": REALM}),
             WWWAuthenticate("basic", {"realm": REALM, "charset": "UTF-8"}),
+            WWWAuthenticate("bearer", {"realm": REALM}),
         ],
     )
 

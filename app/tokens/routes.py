@@ -23,7 +23,7 @@ def tokens_page(account, revoke_endpoint, **url_args):
     secret = None
     if form.validate_on_submit():
         try:
-            token, secret = create_token(account, form.name.data, form.days.data)
+            _, secret = create_token(account, form.name.data, form.days.data)
         except TokenError as error:
             form[error.field].errors.append(str(error))
         else:

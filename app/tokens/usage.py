@@ -37,25 +37,31 @@ def note_use(column, row_id, last_used_at, now=None):
         return False
     table = column.class_
     stale = sa.or_(column.is_(None), column <= now - EVERY)
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        # End the request's read so far (authentication): the note is then in no transaction
+        # of the request's, before or around it, and the request's own work starts afresh.
+        session.commit()
     with db.session.session_factory() as side:
+        connection = side.connection()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            waited = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar())
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_LOCK_WAIT_MS}")
         try:
-            connection = side.connection()
-            sqlite = connection.dialect.name == "sqlite"
-            if sqlite:
-                waited = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-                connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_LOCK_WAIT_MS}")
-            try:
-                side.execute(
-                    sa.update(table).where(table.id == row_id, stale).values({column.key: now})
-                    .execution_options(synchronize_session=False)
-                )
-                side.commit()
-            finally:
-                if sqlite:
-                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(waited)}")
+            side.execute(
+                sa.update(table).where(table.id == row_id, stale).values({column.key: now})
+                .execution_options(synchronize_session=False)
+            )
         except sa.exc.OperationalError as error:
-            side.rollback()
             logger.warning("last use of %s %s not recorded: %s", table.__tablename__, row_id,
                            str(error.orig).strip().splitlines()[0])
-            return False
-    return True
+            noted = False
+        else:
+            noted = True
+        finally:
+            if sqlite:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {waited}")
+        if noted:
+            side.commit()
+    return noted
