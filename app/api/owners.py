@@ -7,7 +7,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.api.blueprint import LOCATION
 from app.api.resources import found_or_404, operation, saved
-from app.api.streaming import streamed_array
 from app.api.schemas import (
     OwnerFieldsSchema,
     OwnerPageQuerySchema,
@@ -15,6 +14,7 @@ from app.api.schemas import (
     OwnerSchema,
     OwnerSearchSchema,
 )
+from app.api.streaming import streamed_array
 from app.extensions import db
 from app.models import Owner, Pet
 from app.owners.services import delete_owner, register_owner, search_owners, update_owner

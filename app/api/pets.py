@@ -7,8 +7,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.api.blueprint import LOCATION
 from app.api.owners import OWNER_ID, page_of
 from app.api.resources import found_or_404, operation, saved
-from app.api.streaming import streamed_array
 from app.api.schemas import PageQuerySchema, PetFieldsSchema, PetPageSchema, PetSchema
+from app.api.streaming import streamed_array
 from app.extensions import db
 from app.models import Owner, Pet, PetType
 from app.pets.profile import PROFILE_FIELDS

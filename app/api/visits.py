@@ -8,8 +8,8 @@ from app.api.blueprint import LOCATION
 from app.api.owners import OWNER_ID
 from app.api.pets import PET_ID
 from app.api.resources import found_or_404, operation, saved
-from app.api.streaming import streamed_array
 from app.api.schemas import NewVisitSchema, VisitFieldsSchema, VisitSchema
+from app.api.streaming import streamed_array
 from app.clinic import clinic_today
 from app.extensions import db
 from app.models import Pet, Visit
