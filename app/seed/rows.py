@@ -49,6 +49,10 @@ def fake_owner(rng, owner_id):
         "city": city,
         "telephone": f"+1{area_code}555{rng.randrange(10_000):04d}",
         "email": email,
+        # Seeded owners have not been asked (the messages' consent, migration 0015).
+        "email_consent": False,
+        "email_consent_at": None,
+        "email_consent_by": None,
     }
 
 
