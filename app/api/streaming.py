@@ -18,6 +18,8 @@ context of its own, for what the schema's fields read from the configuration.
 """
 
 
+import functools
+
 from flask import Response, current_app
 
 from app.extensions import db
@@ -34,7 +36,7 @@ def streamed_array(query, schema, rows=False):
     ``rows``: the query selects columns (Core rows), not entities.
     """
     app = current_app._get_current_object()
-    dumps = app.json.dumps
+    dumps = functools.partial(app.json.dumps, separators=(",", ":"))  # compact, as jsonify
     bind = db.session().get_bind()
     db.session.commit()  # end the request's read (authentication): nothing else is read in it
     # Read only: when the bind is a connection already in a transaction (the tests' outer
