@@ -25,8 +25,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from environment import BIN, HOST, REPO, app_env, die_with_parent, log  # noqa: E402
-from servers import free_port  # noqa: E402
+from environment import BIN, HOST, REPO, app_env, die_with_parent, log
+from servers import free_port
 
 USER = "apibench"
 
