@@ -16,6 +16,7 @@ from app.models.columns import utcnow
 from app.tokens.services import create_token, secret_digest
 from app.users.services import deactivate_account
 from tests.api.conftest import ApiClient, assert_problem, basic
+from tests.concurrency import run_at_once
 from tests.staff import ensure_staff
 
 SECRET = re.compile(r"pct_[0-9a-f]{12}[A-Za-z0-9_-]{43}")
@@ -275,3 +276,29 @@ def test_an_api_get_succeeds_while_another_connection_holds_the_write_lock(
     finally:
         other.rollback()
         other.close()
+
+
+@pytest.mark.committing
+def test_racing_requests_note_a_tokens_use_once(committing):
+    app = committing
+    ensure_staff(app)
+    with app.app_context():
+        token, secret = create_token(find_user("reception"), "race", 1)
+        token.last_used_at = utcnow() - timedelta(minutes=5)
+        db.session.commit()
+        engine = db.engine
+    changed = []
+
+    def count_rows(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE API_TOKENS"):
+            changed.append(cursor.rowcount)
+
+    sa.event.listen(engine, "after_cursor_execute", count_rows)
+    try:
+        answers = run_at_once(
+            lambda i: app.test_client().get(
+                "/api/vets", headers={"Authorization": f"Bearer {secret}"}).status_code, 8)
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", count_rows)
+    assert answers == [200] * 8
+    assert sum(changed) == 1, changed  # however many read the old time, one row was written
