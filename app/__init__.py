@@ -80,6 +80,7 @@ def register_blueprints(app):
     from app.reference.vaccines import bp as vaccine_types_bp
     from app.reminders.routes import bp as reminders_bp
     from app.schedule.routes import bp as schedule_bp
+    from app.tokens.routes import bp as tokens_bp
     from app.users.routes import bp as users_bp
     from app.vaccinations.routes import bp as vaccinations_bp
     from app.vets.routes import bp as vets_bp
@@ -103,6 +104,7 @@ def register_blueprints(app):
         visits_bp,
         weights_bp,
         users_bp,
+        tokens_bp,
         reference_bp,
         calendar_feed_bp,
         working_time_bp,
@@ -152,12 +154,14 @@ def register_commands(app):
     from app.reference.commands import appointment_types_cli
     from app.reminders.commands import reminders_cli
     from app.seed.commands import seed
+    from app.tokens.commands import token_cli
     from app.vaccinations.commands import vaccines_cli
     from app.vets.commands import specialties_cli, vets_cli
     from app.working_time.commands import closures_cli, hours_cli
     from app.working_time.vet_commands import absences_cli, rota_cli
 
     vets_cli.add_command(feed_cli)  # `flask vets feed ...`
+    users.add_command(token_cli)  # `flask users token ...`
     app.cli.add_command(seed)
     app.cli.add_command(users)
     for group in (vets_cli, specialties_cli, pettypes_cli, appointment_types_cli, appointments_cli,

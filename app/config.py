@@ -165,6 +165,10 @@ def from_environment():
         # The JSON API (app/api; README, "JSON API").
         "API_PREFIX": os.environ.get("API_PREFIX", "/api"),
         "API_AUTH_ENABLED": _env_bool("API_AUTH_ENABLED", True),
+        # A worker remembers a verified Basic password this long (0: Argon2 on every call).
+        "API_BASIC_CACHE_SECONDS": _env_int("API_BASIC_CACHE_SECONDS", 300, minimum=0),
+        # The streamed lists (GET /api/owners ...) read and send this many rows at a time.
+        "API_STREAM_CHUNK": _env_int("API_STREAM_CHUNK", 500, minimum=1),
         "API_CORS_ORIGINS": [
             origin.strip()
             for origin in os.environ.get("API_CORS_ORIGINS", "").split(",")

@@ -55,6 +55,7 @@ UNIQUE = {
     # The reminder run's notices: another run queued the same reminder at the same moment.
     "pk_appointment_notices": Violation(409, "That appointment reminder is queued already."),
     "uq_vaccination_notices_stage": Violation(409, "That vaccination reminder is queued already."),
+    "uq_api_tokens_prefix": Violation(409, "The API token could not be given a secret. Try again."),
     "pk_vaccine_type_species": Violation(409, "That species is listed already.", "species"),
     "pk_clinic_closures": Violation(409, "That day is a closure already.", "day"),
     "pk_vet_rota": Violation(409, "That weekday is in the rota already.", "weekday"),
@@ -86,6 +87,7 @@ FOREIGN_KEYS = {
     "fk_vet_specialties_specialty_id_specialties",
     "fk_users_vet_id_vets",
     "fk_staff_sessions_user_id_users",
+    "fk_api_tokens_user_id_users",
     "fk_appointments_type_id_appointment_types",
     "fk_appointments_follows_id_appointments",
     "fk_appointment_types_specialty_id_specialties",

@@ -51,6 +51,10 @@ def problem(status, title, detail, validation_errors=(), headers=None):
     response = jsonify(body)
     response.status_code = status
     response.mimetype = PROBLEM_JSON
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
+    if isinstance(headers, dict):
+        for name, value in headers.items():
+            response.headers[name] = value
+    else:  # (name, value) pairs: a header may repeat (WWW-Authenticate: Basic, then Bearer)
+        for name, value in headers or ():
+            response.headers.add(name, value)
     return response

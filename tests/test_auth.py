@@ -60,6 +60,10 @@ ACCESS = {
     "users.new": ADMIN,
     "users.edit": ADMIN,
     "users.sign_out_everywhere": ADMIN,
+    "tokens.mine": ALL,
+    "tokens.revoke_mine": ALL,
+    "tokens.account": ADMIN,
+    "tokens.revoke_for": ADMIN,
     "reference.index": ADMIN,
     "reference.edit_appointment_type": ADMIN,
     "reference.delete_appointment_type_view": ADMIN,
@@ -128,7 +132,7 @@ def records(dbs, today, app):
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
                 "alert_id": 999999, "vaccination_id": dose.id, "kind": "pettype",
                 "row_id": pet.type_id, "message_kind": "confirmation",
-                "other_id": other.id}
+                "other_id": other.id, "token_id": 999999}
 
 
 def requests_for(app, records):

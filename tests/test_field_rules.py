@@ -22,6 +22,7 @@ import app as app_package
 from app.api.fields import CONTRACT_TELEPHONE_MAX
 from app.models import (
     Absence,
+    ApiToken,
     Appointment,
     AppointmentStatus,
     AppointmentType,
@@ -70,6 +71,7 @@ COLUMNS = {
     "AddendumForm.text": [VisitAddendum.text],
     "SignInForm.username": [User.username],
     "UserForm.username": [User.username],
+    "TokenForm.name": [ApiToken.name],
     "NameForm.name": [PetType.name, Specialty.name],  # one form adds either
     "AppointmentTypeForm.name": [AppointmentType.name],
     "AppointmentTypeForm.colour": [AppointmentType.colour],

@@ -21,6 +21,7 @@ from app.api import (  # noqa: F401
     weights,
 )
 from app.api.auth import CookielessApi, api_user
+from app.api.basic import VerifiedPasswords
 from app.api.blueprint import bp
 from app.api.docs import docs_bp
 from app.api.schemas import ProblemDetailSchema
@@ -69,10 +70,17 @@ def init_api(app):
     app.config["API_SPEC_OPTIONS"] = {
         "info": {"description": "The Spring PetClinic REST contract, plus appointments, "
                                 "vaccinations and reminders."},
-        **({"security": [{"basicAuth": []}]} if auth else {}),
+        **({"security": [{"bearerAuth": []}, {"basicAuth": []}]} if auth else {}),
     }
+    app.extensions["api_verified_passwords"] = VerifiedPasswords(
+        app.config.get("API_BASIC_CACHE_SECONDS", 300)
+    )
     api = PetClinicApi(app)
     if auth:
+        api.spec.components.security_scheme(
+            "bearerAuth", {"type": "http", "scheme": "bearer",
+                           "description": "A personal API token (pct_...)."}
+        )
         api.spec.components.security_scheme("basicAuth", {"type": "http", "scheme": "basic"})
     api.register_blueprint(bp, url_prefix=prefix)
     app.register_blueprint(docs_bp, url_prefix=prefix)

@@ -1,5 +1,5 @@
-"""API authentication: HTTP Basic with staff accounts, checked on every request, and the
-same roles as the pages (app.auth.permissions)."""
+"""API authentication: personal API tokens (Bearer) or HTTP Basic with staff accounts,
+checked on every request, and the same roles as the pages (app.auth.permissions)."""
 
 import functools
 
@@ -13,15 +13,22 @@ from app.auth.permissions import can
 from app.auth.services import SignInRefused, authenticate
 from app.database import write_transactions
 from app.extensions import db
+from app.models import User
 from app.problems import is_api_request
+from app.tokens.services import TokenRefused, bearer_user
+from app.tokens.usage import note_use
 
 REALM = "PetClinic API"
 
 
 def challenge(description):
-    """A 401 that asks for Basic credentials."""
+    """A 401 that asks for Basic credentials (first: what the Spring clients expect) or a token."""
     return Unauthorized(
-        description, www_authenticate=WWWAuthenticate("basic", {"realm": REALM, "charset": "UTF-8"})
+        description,
+        www_authenticate=[
+            WWWAuthenticate("basic", {"realm": REALM, "charset": "UTF-8"}),
+            WWWAuthenticate("bearer", {"realm": REALM}),
+        ],
     )
 
 
@@ -29,28 +36,50 @@ def challenge(description):
 def authenticate_request():
     """Identify the staff member from the Authorization header, or answer 401.
 
-    authenticate() counts failures in the database and locks the account after too many,
-    exactly as the sign-in page does. Its bookkeeping is committed at once, in a write
-    transaction of its own, so the request's own work starts afresh.
+    A Bearer token costs one indexed read (app.tokens.services). Basic credentials go
+    through authenticate(), which counts failures in the database and locks the account
+    after too many, exactly as the sign-in page does, in write transactions of its own; a
+    pair this worker verified lately skips that (app.api.basic). Either way the request's
+    own transaction starts afresh and, for a GET, writes nothing: the time of last use is
+    noted at most once a minute, in a transaction of its own (app.tokens.usage).
     """
     if request.method == "OPTIONS" or not current_app.config["API_AUTH_ENABLED"]:
         return  # CORS preflights carry no credentials; auth may be off (trusted networks only)
     credentials = request.authorization
-    if credentials is None or credentials.type != "basic":
-        raise challenge(
-            "Send the username and password of a staff account with HTTP Basic authentication."
-        )
-    with write_transactions():
+    if credentials is not None and credentials.type == "bearer":
         try:
-            user = authenticate(credentials.username or "", credentials.password or "")
-        except SignInRefused as refusal:
-            db.session.commit()  # keep the failure count even though the request is refused
+            user = bearer_user(credentials.token)
+        except TokenRefused as refusal:
             raise challenge(str(refusal)) from None
-        db.session.commit()
+    elif credentials is not None and credentials.type == "basic":
+        user = basic_user(credentials.username or "", credentials.password or "")
+    else:
+        raise challenge(
+            "Send an API token (Authorization: Bearer ...) or the username and password of a "
+            "staff account with HTTP Basic authentication."
+        )
     # Flask-Login's request loader (api_user) hands this staff member to current_user, and
     # so to the roles and the audit trail, for this request only: the API has no cookie
     # session (CookielessApi), so a browser's session cookie never speaks for it (no CSRF).
     g.api_user = user
+
+
+def basic_user(username, password):
+    """The account of Basic credentials: remembered by this worker, or checked in full."""
+    verified = current_app.extensions["api_verified_passwords"]
+    user = verified.user(username, password)
+    if user is not None:
+        note_use(User.last_login_at, user.id, user.last_login_at)
+        return user
+    with write_transactions():
+        try:
+            user = authenticate(username, password)
+        except SignInRefused as refusal:
+            db.session.commit()  # keep the failure count even though the request is refused
+            raise challenge(str(refusal)) from None
+        db.session.commit()
+    verified.remember(username, password, user)
+    return user
 
 
 def api_user(request):

@@ -52,7 +52,7 @@ def http_error(error):
     data = getattr(error, "data", None) or {}
     if "messages" in data:
         return validation_problem(error.code, data["messages"])
-    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     return problem(error.code, error.name, data.get("message") or error.description, (), headers)
 
 

@@ -1,5 +1,6 @@
 """The clinic's data model."""
 
+from app.models.api_token import ApiToken
 from app.models.appointment import Appointment, AppointmentStatus
 from app.models.appointment_type import AppointmentType
 from app.models.audit import AuditEntry
@@ -26,6 +27,7 @@ from app.models.working_time import Absence, ClinicClosure, OpeningHours, RotaDa
 
 __all__ = [
     "Absence",
+    "ApiToken",
     "AlertSeverity",
     "Appointment",
     "AppointmentNotice",

@@ -42,9 +42,11 @@ def test_every_operation_of_the_contract_is_served_but_oops(anonymous):
     assert wanted <= ours, wanted - ours
 
 
-def test_errors_are_documented_as_problem_details_with_basic_auth(anonymous):
+def test_errors_are_documented_as_problem_details_with_bearer_or_basic_auth(anonymous):
     spec = document(anonymous)
-    assert spec["security"] == [{"basicAuth": []}]
+    assert spec["security"] == [{"bearerAuth": []}, {"basicAuth": []}]
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["bearerAuth"]["scheme"] == "bearer" and schemes["basicAuth"]["scheme"] == "basic"
     problem = spec["components"]["responses"]["NOT_FOUND"]["content"]["application/problem+json"]
     assert problem["schema"] == {"$ref": "#/components/schemas/ProblemDetail"}
     required = spec["components"]["schemas"]["ProblemDetail"]["required"]

@@ -64,6 +64,7 @@ def test_owner_list_loads_pets_and_visits_in_a_constant_number_of_statements(
 
     client = api()
     add_owners(1)
+    client.get("/vets")  # the first Basic call of a worker checks the password in full
     statements.reset()
     assert len(client.get("/owners?lastName=Lister").get_json()) == 1
     few = statements.count

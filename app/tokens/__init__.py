@@ -1,0 +1,1 @@
+"""Personal API tokens: the staff pages, `flask users token ...`, and the Bearer check."""
