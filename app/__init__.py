@@ -67,6 +67,7 @@ def register_blueprints(app):
     from app.auth.routes import bp as auth_bp
     from app.calendar_feed.routes import bp as calendar_feed_bp
     from app.main.routes import bp as main_bp
+    from app.messages.routes import bp as messages_bp
     from app.owners.routes import bp as owners_bp
     from app.pets.alert_routes import bp as pet_alerts_bp
     from app.pets.routes import bp as pets_bp
@@ -101,6 +102,7 @@ def register_blueprints(app):
         vaccine_types_bp,
         vaccinations_bp,
         reminders_bp,
+        messages_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)
@@ -135,6 +137,7 @@ def register_commands(app):
     from app.auth.commands import users
     from app.calendar_feed.commands import feed_cli
     from app.cli import command_group
+    from app.messages.commands import messages_cli
     from app.owners.commands import export_owners, import_owners
     from app.pets.commands import pettypes_cli
     from app.reference.commands import appointment_types_cli
@@ -149,7 +152,8 @@ def register_commands(app):
     app.cli.add_command(seed)
     app.cli.add_command(users)
     for group in (vets_cli, specialties_cli, pettypes_cli, appointment_types_cli, appointments_cli,
-                  hours_cli, closures_cli, rota_cli, absences_cli, vaccines_cli, reminders_cli):
+                  hours_cli, closures_cli, rota_cli, absences_cli, vaccines_cli, reminders_cli,
+                  messages_cli):
         app.cli.add_command(group)
     app.cli.add_command(command_group("import", "Read CSV files into the database.", import_owners))
     app.cli.add_command(

@@ -18,6 +18,7 @@ NAV_LINKS = [
     ("users.index", "Staff accounts", "users.manage"),
     ("reference.index", "Reference data", "reference.manage"),
     ("working_time.clinic", "Working time", "schedule.manage"),
+    ("messages.outbox", "Outbox", "messages.manage"),
 ]
 
 PET_ACTIONS = [

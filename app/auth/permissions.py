@@ -29,6 +29,7 @@ ADMIN = VET | {
     "users.manage",
     "audit.view",
     "schedule.manage",
+    "messages.manage",
 }
 
 ROLE_PERMISSIONS = {Role.RECEPTION: RECEPTION, Role.VET: VET, Role.ADMIN: ADMIN}
