@@ -74,8 +74,8 @@ def send(limit):
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many messages a pass.")
 def worker(interval, limit):
     """Send due messages in a loop until SIGTERM or SIGINT (then after the message in hand)."""
-    click.echo(f"Sending messages every {interval:g} s; SIGTERM or Ctrl-C stops.")
     with StopSignals() as stop:
+        click.echo(f"Sending messages every {interval:g} s; SIGTERM or Ctrl-C stops.")
         while not stop.requested():
             try:
                 result = send_due(limit, stop.requested)
