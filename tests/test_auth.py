@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.models import Absence, AuditEntry, ClinicClosure, Owner, User
+from app.messages.outbox import queue
+from app.models import Absence, AuditEntry, ClinicClosure, MessageKind, Owner, User
 from tests import factories as f
 from tests.staff import PASSWORD, ensure_staff, signed_in
 
@@ -84,6 +85,10 @@ ACCESS = {
     "reminders.due_list": ALL,
     "reminders.call_list": ALL,
     "reminders.dismiss": ALL,
+    "messages.outbox": ADMIN,
+    "messages.detail": ADMIN,
+    "messages.retry": ADMIN,
+    "messages.cancel": ADMIN,
 }
 # The calendar feed's secret URL is its own credential.
 PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz",
@@ -110,11 +115,14 @@ def records(dbs, today, app):
         session.add(absence)
         vaccine = f.vaccine_type(session, "Route vaccine", ("cat",))
         dose = f.vaccination(session, pet, vaccine, today - timedelta(days=30))
+        addressee = f.owner(session, last_name="Routemail", email="route@example.com")
+        message = queue(addressee, MessageKind.CONFIRMATION, "Route", "Text", "<p>HTML</p>",
+                        "tests")
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
-                "alert_id": 999999, "vaccination_id": dose.id}
+                "alert_id": 999999, "vaccination_id": dose.id, "message_id": message.id}
 
 
 def requests_for(app, records):
