@@ -67,11 +67,14 @@ def free_port():
 class SMTPServer:
     """An aiosmtpd server on a fixed port of 127.0.0.1; ``stop()`` and ``start()`` it at will."""
 
-    def __init__(self):
+    def __init__(self, **controller_options):
         self.host = "127.0.0.1"
         self.port = free_port()
         self.handler = RecordingHandler()
         self.controller = None
+        # aiosmtpd's: ssl_context (TLS from the start), tls_context and require_starttls,
+        # authenticator ...
+        self.controller_options = controller_options
 
     @property
     def received(self):
@@ -86,7 +89,8 @@ class SMTPServer:
     def start(self):
         """Listen (again) on the same port."""
         if self.controller is None:
-            self.controller = Controller(self.handler, hostname=self.host, port=self.port)
+            self.controller = Controller(self.handler, hostname=self.host, port=self.port,
+                                         **self.controller_options)
             self.controller.start()
 
     def stop(self):
