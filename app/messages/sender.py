@@ -48,6 +48,7 @@ from app.messages.backends import (
     PermanentFailure,
     TransientFailure,
     backend_for,
+    describe,
 )
 from app.messages.outbox import withheld
 from app.messages.tokens import unsubscribe_url
@@ -248,6 +249,9 @@ def send_due(limit=None, stop_requested=lambda: False):
                 failure = error
             except ValueError as error:
                 failure = PermanentFailure(f"The message could not be built: {error}")
+            except Exception as error:  # a fault of ours: counted, so one message cannot
+                logger.exception("message %s: unexpected error", message.id)  # crash-loop us
+                failure = TransientFailure(f"Unexpected error: {describe(error)}")
             outcome = record(message, me, answer, failure)
             if outcome is not None:
                 setattr(result, outcome, getattr(result, outcome) + 1)

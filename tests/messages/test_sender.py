@@ -246,3 +246,22 @@ def test_limit_bounds_a_pass(dbs, mail_settings, smtp_server, limit):
         queued(dbs)
     assert send(dbs, limit=limit).sent == limit
     assert len(smtp_server.received) == limit
+
+
+def test_an_unexpected_error_while_sending_counts_as_an_attempt_instead_of_stopping_the_sender(
+        dbs, mail_settings, smtp_server, monkeypatch, caplog):
+    from app.messages import backends
+
+    def broken(self, email):
+        raise RuntimeError("a bug in the backend")
+
+    first, second = queued(dbs), queued(dbs)
+    monkeypatch.setattr(backends.SMTPBackend, "send", broken)
+    with caplog.at_level(logging.ERROR, "petclinic.messages"):
+        result = send(dbs)
+    assert (result.retry, result.handled) == (2, 2)  # both tried: no pass ends on a bug
+    row = stored(dbs, first)
+    assert row.attempts == 1 and row.claimed_by is None
+    assert row.last_response == "Unexpected error: RuntimeError: a bug in the backend"
+    assert stored(dbs, second).attempts == 1
+    assert "RuntimeError: a bug in the backend" in caplog.text  # with its traceback
