@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test bench install install-dev clean
+.PHONY: run test bench bench-instructions install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "PetClinic needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -53,6 +53,12 @@ test: install-dev
 # BENCH_ARGS passes options through, e.g. BENCH_ARGS="--databases sqlite --duration 5".
 bench: install
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+## bench-instructions: each page's instructions per request under callgrind (not part of test)
+bench-instructions: install
+	@command -v valgrind >/dev/null || { [ "$$(id -u)" -eq 0 ] && s= || s=sudo; \
+	  $$s apt-get update -qq && $$s env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind; }
+	$(BIN)/python benchmarks/instructions.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -67,6 +67,8 @@ def register_blueprints(app):
     from app.auth.routes import bp as auth_bp
     from app.calendar_feed.routes import bp as calendar_feed_bp
     from app.main.routes import bp as main_bp
+    from app.messages.log import bp as message_log_bp
+    from app.messages.public import bp as unsubscribe_bp
     from app.messages.routes import bp as messages_bp
     from app.owners.routes import bp as owners_bp
     from app.pets.alert_routes import bp as pet_alerts_bp
@@ -102,6 +104,8 @@ def register_blueprints(app):
         vaccine_types_bp,
         vaccinations_bp,
         reminders_bp,
+        message_log_bp,
+        unsubscribe_bp,
         messages_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,5 +1,7 @@
 """What every template can use: filters, the navigation bar and per-pet actions."""
 
+from zoneinfo import ZoneInfo
+
 from flask import current_app
 
 from app.auth.permissions import can
@@ -55,12 +57,21 @@ def pet_actions(pet=None):
     return actions
 
 
+def clinic_time(moment):
+    """A stored UTC moment as the clinic's wall clock reads it: 02 Dec 2026 09:15."""
+    if not moment:
+        return ""
+    zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+    return moment.astimezone(zone).strftime("%d %b %Y %H:%M")
+
+
 def register(app):
     """Install the filters and globals on the app."""
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(lambda d: d.strftime("%d %b %Y") if d else "", "day")
     app.add_template_filter(lambda t: t.strftime("%H:%M") if t else "", "hhmm")
     app.add_template_filter(lambda t: t.strftime("%d %b %Y %H:%M UTC") if t else "", "utc")
+    app.add_template_filter(clinic_time, "clinic_time")
     app.add_template_global(nav_links)
     app.add_template_global(pet_actions)
     app.add_template_global(clinic_now)

@@ -25,6 +25,7 @@ ACCESS = {
     "owners.index": ALL,
     "owners.new": ALL,
     "owners.detail": ALL,
+    "message_log.owner_log": ALL,
     "owners.edit": ALL,
     "owners.delete": ADMIN,
     "pets.detail": ALL,
@@ -92,7 +93,7 @@ ACCESS = {
 }
 # The calendar feed's secret URL is its own credential.
 PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz",
-          "calendar_feed.feed"}
+          "calendar_feed.feed", "unsubscribe.confirm"}
 
 
 @pytest.fixture

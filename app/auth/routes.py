@@ -12,7 +12,8 @@ from app.extensions import db
 bp = Blueprint("auth", __name__)
 
 # Endpoints reachable without signing in.
-# The calendar feed's secret URL is its own credential (app/calendar_feed).
+# The calendar feed's secret URL is its own credential (app/calendar_feed), as a message's
+# signed unsubscribe token is (app/messages/public.py).
 PUBLIC_ENDPOINTS = {
     "auth.login",
     "static",
@@ -20,6 +21,7 @@ PUBLIC_ENDPOINTS = {
     "ops.healthz",
     "ops.readyz",
     "calendar_feed.feed",
+    "unsubscribe.confirm",
 }
 
 

@@ -1,6 +1,6 @@
 """Owner forms."""
 
-from wtforms import EmailField, SearchField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SearchField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.concurrency import VersionField
@@ -54,6 +54,11 @@ class OwnerForm(PageForm):
             printable,
             Email(check_deliverability=False),
         ],
+    )
+    email_consent = BooleanField(
+        "Agrees to vaccination reminders by email",
+        description="Confirmations, cancellations and appointment reminders go to every "
+        "owner with an email address; vaccination reminders only with this agreement.",
     )
     version = VersionField()  # the version the form was loaded at (app.concurrency)
     submit = SubmitField("Save owner")

@@ -8,6 +8,7 @@ from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.forms import error_summary
+from app.messages.log import recent_messages
 from app.models import Owner
 from app.owners.forms import FindOwnersForm, OwnerForm
 from app.owners.services import (
@@ -125,7 +126,11 @@ def detail(owner_id):
             ("pet", [pet.id for pet in owner.pets]),
             ("visit", [visit.id for pet in owner.pets for visit in pet.visits]),
         )
-    return render_template("owners/detail.html", owner=owner, today=clinic_today(), trail=trail)
+    messages, more_messages = recent_messages(owner.id)
+    return render_template(
+        "owners/detail.html", owner=owner, today=clinic_today(), trail=trail,
+        messages=messages, more_messages=more_messages,
+    )
 
 
 @bp.route("/<int:owner_id>/edit", methods=["GET", "POST"])

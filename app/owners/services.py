@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.audit import current_actor
 from app.constraints import violation
 from app.extensions import db
 from app.models import Appointment, Owner, Pet
+from app.models.columns import utcnow
 from app.owners.search_sql import CodePointAscending, CodePointAtLeast, CodePointBelow
 from app.pets.services import UPCOMING_STATUSES, DuplicatePetName, add_pet
 from app.phone import normalise_phone
@@ -111,6 +113,19 @@ def owner_values(details):
     return values
 
 
+def record_consent(owner, agreed, by=None):
+    """Record whether the owner agrees to reminders by email, with when and by whom, if it changed.
+
+    Only a change is recorded: saving the form again keeps the original date and person.
+    """
+    agreed, current = bool(agreed), bool(owner.email_consent)  # None on a new owner: no
+    if agreed == current and (owner.email_consent_at is not None or not agreed):
+        return  # unchanged, or never asked and still no: nothing to record
+    owner.email_consent = bool(agreed)
+    owner.email_consent_at = utcnow()
+    owner.email_consent_by = by or current_actor()
+
+
 def register_owner(details, first_pet=None):
     """Add an owner and, in a savepoint, an optional first pet.
 
@@ -118,6 +133,8 @@ def register_owner(details, first_pet=None):
     rolled back, the owner stays, pet is None and problem says why.
     """
     owner = Owner(**owner_values(details))
+    if "email_consent" in details:  # the pages ask; the Spring-contract API does not
+        record_consent(owner, details["email_consent"])
     db.session.add(owner)
     db.session.flush()
     if first_pet is None:
@@ -138,6 +155,8 @@ def update_owner(owner, details):
     """Change an owner's name and contact details."""
     for field, value in owner_values(details).items():
         setattr(owner, field, value)
+    if "email_consent" in details:
+        record_consent(owner, details["email_consent"])
     db.session.flush()
     return owner
 

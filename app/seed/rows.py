@@ -49,6 +49,7 @@ def fake_owner(rng, owner_id):
         "city": city,
         "telephone": f"+1{area_code}555{rng.randrange(10_000):04d}",
         "email": email,
+        "email_consent": False,  # nobody asked them: transactional messages only
     }
 
 

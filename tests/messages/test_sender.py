@@ -7,12 +7,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
-from app.extensions import db
 from app.messages.backends import DEVELOPMENT_ANSWER
-from app.messages.sender import email_for, send_due
+from app.messages.sender import send_due
 from app.messages.tokens import owner_id_from
-from app.models import AppointmentStatus, Message, MessageKind, MessageStatus
+from app.models import AppointmentStatus, Message, MessageKind, MessageStatus, Owner
 from app.models.columns import utcnow
 from tests import factories as f
 from tests.messages.conftest import queue_message
@@ -66,27 +64,32 @@ def test_a_message_goes_out_with_its_headers_text_and_html_and_message_id(
     assert row.claimed_by is None and row.claimed_until is None
 
 
-def test_reminders_one_may_opt_out_of_carry_list_unsubscribe_for_one_click(app):
-    # The unsubscribe page is another helper's; a stand-in with its endpoint name here.
-    other = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                        "SQLALCHEMY_DATABASE_URI": "sqlite://", "SITE_URL": "https://clinic.test"})
-    other.add_url_rule("/unsubscribe/<token>", "unsubscribe.confirm", lambda token: "")
-    with other.app_context():
-        reminder = Message(owner_id=42, kind=MessageKind.VACCINATION_REMINDER, to_address="a@b.test",
-                           subject="Due", body_text="Due.", body_html="<p>Due.</p>",
-                           message_id="<1@clinic.test>", created_at=utcnow())
-        email = email_for(reminder)
-        confirmation = email_for(Message(**{
-            **{c: getattr(reminder, c) for c in ("owner_id", "to_address", "subject",
-                                                  "body_text", "body_html", "message_id",
-                                                  "created_at")},
-            "kind": MessageKind.CONFIRMATION}))
-        link = email["List-Unsubscribe"]
-        assert link.startswith("<https://clinic.test/unsubscribe/") and link.endswith(">")
-        assert owner_id_from(link[1:-1].rsplit("/", 1)[1]) == 42
-        assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert confirmation["List-Unsubscribe"] is None
-        db.engine.dispose()
+def test_a_reminder_carries_list_unsubscribe_and_its_one_click_post_opts_the_owner_out(
+        dbs, mail_settings, smtp_server, anonymous, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SITE_URL", "https://clinic.test")
+    with dbs() as session:
+        owner = f.owner(session, last_name="Oneclick", email="one@example.com",
+                        email_consent=True)
+        reminder = queue_message(session, owner=owner, kind=MessageKind.VACCINATION_REMINDER)
+        confirmation = queue_message(session, owner=owner)
+        session.commit()
+        owner_id, ids = owner.id, (reminder.id, confirmation.id)
+    assert send(dbs).sent == 2
+    by_id = {item.message_id: item.message for item in smtp_server.received}
+    email = by_id[stored(dbs, ids[0]).message_id]
+    assert by_id[stored(dbs, ids[1]).message_id]["List-Unsubscribe"] is None  # transactional
+    link = str(email["List-Unsubscribe"]).strip()
+    assert link.startswith("<https://clinic.test/unsubscribe/") and link.endswith(">")
+    token = link[1:-1].rsplit("/", 1)[1]
+    with app.app_context():
+        assert owner_id_from(token) == owner_id
+    assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # What a mail program does for RFC 8058's one-click: POST that body to that address.
+    answer = anonymous.post(f"/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200
+    with dbs() as session:
+        assert session.get(Owner, owner_id, populate_existing=True).email_consent is False
 
 
 def test_the_server_down_then_up_is_retried_with_doubling_backoff_then_delivered(
