@@ -45,9 +45,23 @@ run: install $(SECRET_KEY_FILE)
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# axe-core for the accessibility tests (tests/browser/test_accessibility.py), from the npm
+# registry at the version tests/browser/package-lock.json pins. Without npm the tests skip,
+# except under CI (CI=true), where this fails: .ci/run installs npm first.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "npm is missing: CI must run the accessibility tests (apt-get install nodejs npm)" >&2; exit 1; \
+	else \
+	  echo "npm not found: the accessibility tests will be skipped (apt-get install nodejs npm)" >&2; \
+	fi
+
 ## test: set up and run the test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
-test: install-dev
+test: install-dev $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
 
 ## bench: seed large clinics, load them under gunicorn with wrk, print a table (not part of test)
 # BENCH_ARGS passes options through, e.g. BENCH_ARGS="--databases sqlite --duration 5".
@@ -61,4 +75,4 @@ bench-instructions: install
 	$(BIN)/python benchmarks/instructions.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache tests/browser/node_modules

@@ -68,6 +68,7 @@ def register_blueprints(app):
     from app.calendar_feed.routes import bp as calendar_feed_bp
     from app.main.routes import bp as main_bp
     from app.messages.log import bp as message_log_bp
+    from app.messages.preview import bp as message_templates_bp
     from app.messages.public import bp as unsubscribe_bp
     from app.messages.routes import bp as messages_bp
     from app.owners.routes import bp as owners_bp
@@ -107,6 +108,7 @@ def register_blueprints(app):
         message_log_bp,
         unsubscribe_bp,
         messages_bp,
+        message_templates_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)  # the JSON API under API_PREFIX (app/api)

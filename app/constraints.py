@@ -52,6 +52,9 @@ UNIQUE = {
     "uq_vaccine_types_name": Violation(409, "A vaccine type of that name exists already.", "name"),
     "uq_reminder_dismissals_reminder": Violation(409, "That reminder was dismissed already."),
     "uq_messages_message_id": Violation(409, "That message is in the outbox already."),
+    # The reminder run's notices: another run queued the same reminder at the same moment.
+    "pk_appointment_notices": Violation(409, "That appointment reminder is queued already."),
+    "uq_vaccination_notices_stage": Violation(409, "That vaccination reminder is queued already."),
     "pk_vaccine_type_species": Violation(409, "That species is listed already.", "species"),
     "pk_clinic_closures": Violation(409, "That day is a closure already.", "day"),
     "pk_vet_rota": Violation(409, "That weekday is in the rota already.", "weekday"),
@@ -108,6 +111,11 @@ FOREIGN_KEYS = {
     "fk_reminder_contacts_owner_id_owners",
     "fk_messages_owner_id_owners",
     "fk_messages_appointment_id_appointments",
+    "fk_appointment_notices_appointment_id_appointments",
+    "fk_appointment_notices_message_id_messages",
+    "fk_vaccination_notices_pet_id_pets",
+    "fk_vaccination_notices_vaccine_type_id_vaccine_types",
+    "fk_vaccination_notices_message_id_messages",
 }
 
 _SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")

@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from app.auth.permissions import can
 from app.clinic import clinic_now
@@ -21,6 +21,7 @@ NAV_LINKS = [
     ("reference.index", "Reference data", "reference.manage"),
     ("working_time.clinic", "Working time", "schedule.manage"),
     ("messages.outbox", "Outbox", "messages.manage"),
+    ("message_templates.index", "Message templates", "messages.manage"),
 ]
 
 PET_ACTIONS = [
@@ -65,6 +66,27 @@ def clinic_time(moment):
     return moment.astimezone(zone).strftime("%d %b %Y %H:%M")
 
 
+def error_id(field, index=0):
+    """The id of a form field's ``index``-th error message, which aria-describedby names."""
+    return f"{field.id}-error" + (f"-{index + 1}" if index else "")
+
+
+def invalid_field_attributes(field, attributes):
+    """The attributes of a field that has errors: ``attributes`` plus aria-invalid,
+    aria-describedby naming its error messages (after any description given) and, on the
+    page's first invalid field, autofocus, so that a failed submit lands on what to correct
+    (templates/bootstrap5/form.html draws them)."""
+    attributes = dict(attributes)
+    described = [attributes.pop(name) for name in ("aria_describedby", "aria-describedby")
+                 if attributes.get(name)]
+    described += [error_id(field, index) for index in range(len(field.errors))]
+    attributes.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+    if has_request_context() and "first_invalid_field" not in g:
+        g.first_invalid_field = field.id
+        attributes["autofocus"] = True
+    return attributes
+
+
 def register(app):
     """Install the filters and globals on the app."""
     app.add_template_filter(format_phone, "phone")
@@ -76,3 +98,5 @@ def register(app):
     app.add_template_global(pet_actions)
     app.add_template_global(clinic_now)
     app.add_template_global(CHANGED_MEANWHILE, "changed_meanwhile")
+    app.add_template_global(error_id)
+    app.add_template_global(invalid_field_attributes)

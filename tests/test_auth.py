@@ -90,6 +90,9 @@ ACCESS = {
     "messages.detail": ADMIN,
     "messages.retry": ADMIN,
     "messages.cancel": ADMIN,
+    "message_templates.index": ADMIN,
+    "message_templates.show": ADMIN,
+    "message_templates.html": ADMIN,
 }
 # The calendar feed's secret URL is its own credential.
 PUBLIC = {"auth.login", "static", "bootstrap.static", "ops.healthz", "ops.readyz",
@@ -123,7 +126,8 @@ def records(dbs, today, app):
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
-                "alert_id": 999999, "vaccination_id": dose.id, "message_id": message.id}
+                "alert_id": 999999, "vaccination_id": dose.id, "message_id": message.id,
+                "kind": "confirmation"}
 
 
 def requests_for(app, records):

@@ -65,8 +65,8 @@ def test_the_header_counts_every_statement_the_request_sent(counting_app):
         sa.event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200
     queries = [s for s in sent if not s.lstrip().upper().startswith("BEGIN")]
-    # Signed-in user; owner, pets and types; alerts; visits; upcoming appointments.
-    assert int(response.headers[HEADER]) == len(queries) == 5
+    # Signed-in user; owner, pets and types; alerts; visits; upcoming appointments; messages.
+    assert int(response.headers[HEADER]) == len(queries) == 6
 
 
 def test_the_count_is_per_request_and_zero_for_a_page_without_queries(counting_app):

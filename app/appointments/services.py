@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from app.clinic import clinic_now
 from app.constraints import constraint_name
 from app.extensions import db
+from app.messages import appointments as messages
 from app.models import (
     Appointment,
     AppointmentStatus,
@@ -199,6 +200,7 @@ def book_appointment(pet_id, vet_id, starts_at, duration, reason, type_id=None, 
     with slot_written(vets[vet_id]):
         appointment.schedule(starts_at, duration)
         db.session.add(appointment)
+    messages.booked(appointment, vets[vet_id])  # in this transaction: no booking, no message
     return appointment
 
 
@@ -213,9 +215,11 @@ def reschedule(appointment, vet_id, starts_at, duration, reason, type_id=UNCHANG
     vets, _ = lock_rows([vet_id, appointment.vet_id], appointment.pet_id)
     check_slot(vets[vet_id], appointment.pet_id, starts_at, duration, exclude_id=appointment.id,
                type_id=type_id)
+    previous = messages.as_it_was(appointment, vets[appointment.vet_id])
     with slot_written(vets[vet_id]):
         appointment.vet_id, appointment.reason, appointment.type_id = vet_id, reason, type_id
         appointment.schedule(starts_at, duration)
+    messages.moved(appointment, vets[vet_id], previous)  # if its time or vet changed
     return appointment
 
 
@@ -226,7 +230,7 @@ def change_status(appointment, status):
     """
     if status is AppointmentStatus.COMPLETED:
         raise IllegalTransition("An appointment is completed with its visit notes, not by status.")
-    return _move(appointment, status)
+    return messages.status_changed(_move(appointment, status))
 
 
 def lock_appointment(appointment):

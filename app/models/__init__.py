@@ -5,6 +5,7 @@ from app.models.appointment_type import AppointmentType
 from app.models.audit import AuditEntry
 from app.models.calendar_feed import CalendarFeed
 from app.models.message import Message, MessageKind, MessageStatus
+from app.models.notice import AppointmentNotice, VaccinationNotice
 from app.models.owner import Owner
 from app.models.pet import Pet, PetType, Sex
 from app.models.pet_alert import AlertSeverity, PetAlert
@@ -27,6 +28,7 @@ __all__ = [
     "Absence",
     "AlertSeverity",
     "Appointment",
+    "AppointmentNotice",
     "AppointmentStatus",
     "AppointmentType",
     "AuditEntry",
@@ -51,6 +53,7 @@ __all__ = [
     "ReminderContact",
     "ReminderDismissal",
     "Vaccination",
+    "VaccinationNotice",
     "VaccineType",
     "vaccine_type_species",
     "Vet",

@@ -42,6 +42,8 @@ class NameForm(PageForm):
 def index():
     """The three lists, each with a form to add to it."""
     forms = {kind: NameForm(prefix=kind, kind=kind) for kind in KINDS}
+    for kind, form in forms.items():  # "Add pet type", "Add specialty": not two "Add" buttons
+        form.submit.label.text = f"Add {KINDS[kind][1].lower()}"
     for kind, form in forms.items():
         if form.submit.data and form.validate_on_submit():
             model, label = KINDS[kind]

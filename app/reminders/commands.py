@@ -1,10 +1,15 @@
-"""`flask reminders due`: the call list as a table to print."""
+"""`flask reminders due`: the call list as a table to print; `flask reminders queue`: the daily run."""
+
+from datetime import datetime
 
 import click
+from flask import current_app
 
 from app.cli import CommandGroup, text_table
-from app.clinic import clinic_today
+from app.clinic import clinic_now, clinic_today
+from app.database import write_transactions
 from app.extensions import db
+from app.messages.reminder_run import queue_reminders
 from app.models import VaccineType, Vet
 from app.reminders.call_list import call_list_row
 from app.reminders.due import all_due
@@ -52,3 +57,30 @@ def due(first_day, last_day, vaccine_id, vet_id):
     ]))
     click.echo()
     click.echo(f"{len(rows)} owners to call.")
+
+
+@reminders_cli.command("queue")
+@click.option("--date", "day", type=DATE,
+              help="Run as of this day (YYYY-MM-DD), at the present time of day. Default: today.")
+def queue_command(day):
+    """Queue the appointment and vaccination reminders due now; a rerun queues nothing new."""
+    now = clinic_now()
+    if day is not None:
+        if day.date() < now.date():
+            raise click.BadParameter("the run cannot be made as of a day that has passed.",
+                                     param_hint="'--date'")
+        now = datetime.combine(day.date(), now.time())
+    if not current_app.config.get("SITE_URL"):
+        click.echo("Warning: SITE_URL is not set, so unsubscribe links point to "
+                   "http://localhost.", err=True)
+    with write_transactions():
+        counts = queue_reminders(now)
+        db.session.commit()
+    click.echo(f"Reminders as of {now:%Y-%m-%d %H:%M}:")
+    click.echo(f"  appointment reminders queued: {counts.appointments}"
+               f" ({counts.appointments_withheld} owners without an email address)")
+    click.echo(f"  vaccination reminders queued: {counts.owners}, listing {counts.doses}"
+               f" vaccinations ({counts.owners_withheld} owners without an email address"
+               " or consent)")
+    if counts.raced:
+        click.echo(f"  already queued by another run meanwhile: {counts.raced}")

@@ -295,8 +295,11 @@ def test_each_status_button_of_a_day_sheet_row_posts_its_own_action(staff_page):
     mulligan = stevens.locator("tbody tr").filter(has_text="Mulligan")
     # "No show" joins them only once the appointment's start has passed: not clicked here, so
     # the test holds at any hour.
-    expect(mulligan.get_by_role("button").nth(0)).to_have_text("Check in")
-    expect(mulligan.get_by_role("button").nth(1)).to_have_text("Cancel")
+    # Each named for its row too (issue 19): "Check in Mulligan, 11:00".
+    expect(mulligan.get_by_role("button").nth(0)).to_have_accessible_name(
+        re.compile(r"^Check in Mulligan, \d\d:\d\d$"))
+    expect(mulligan.get_by_role("button").nth(1)).to_have_accessible_name(
+        re.compile(r"^Cancel Mulligan, \d\d:\d\d$"))
     mulligan.get_by_role("button", name="Cancel").click()
     expect(page.get_by_text("Mulligan's appointment cancelled.")).to_be_visible()
     expect(mulligan.locator("td").nth(5)).to_have_text("Cancelled")

@@ -55,6 +55,8 @@ PAGES = [
     ("pet-vaccinations", "/owners/{owner}/pets/{pet}/vaccinations", "Leo's vaccinations"),
     ("certificate", "/owners/{owner}/pets/{pet}/vaccinations/certificate", "Vaccination certificate"),
     ("pet-record", "/owners/{owner}/pets/{pet}/record", "Patient record"),
+    ("message-templates", "/messages/templates", "Message templates"),
+    ("message-template", "/messages/templates/vaccination_reminder", "Vaccination reminder"),
 ]
 
 
@@ -119,3 +121,12 @@ def test_the_menu_opens_on_a_phone(page):
     page.get_by_role("button", name="Toggle navigation").click()
     find_owners.click()
     expect(page.get_by_role("heading", name="Find owners")).to_be_visible()
+
+
+def test_a_message_templates_html_shows_in_its_sandboxed_frame(page):
+    page.goto("/login")
+    sign_in(page, "admin")
+    page.goto("/messages/templates/appointment_reminder")
+    frame = page.frame_locator("iframe[sandbox]")
+    expect(frame.get_by_text("A reminder of Leo's appointment with us:")).to_be_visible()
+    expect(frame.get_by_role("link", name="stop reminders by email")).to_be_visible()
