@@ -23,6 +23,7 @@ from app.models import (
     Absence,
     Appointment,
     AppointmentType,
+    Message,
     Owner,
     Pet,
     User,
@@ -95,6 +96,7 @@ def records(clinic_database):
                 "user_id": db.scalar(sa.select(User.id).where(User.username == "reception")),
                 "type_id": db.scalar(sa.select(first(AppointmentType.id))),
                 "absence_id": db.scalar(sa.select(first(Absence.id))),
+                "message_id": db.scalar(sa.select(first(Message.id))),
             }
     finally:
         engine.dispose()
