@@ -25,6 +25,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## run: set up, migrate, seed the demo clinic (first time only), start the development server
+## and the messages worker beside it
 # The development server speaks plain HTTP: cookies without Secure, and a secret key of its
 # own, made once, because the app refuses to run on the development default.
 SECRET_KEY_FILE := instance/secret_key
@@ -38,6 +39,10 @@ run: export SESSION_COOKIE_SECURE ?= false
 run: install $(SECRET_KEY_FILE)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo
+	@# The outbox's sender runs beside the server and stops with it. Without SMTP_HOST it
+	@# delivers nothing: the development backend logs each message (README, "Messages to owners").
+	@$(BIN)/flask messages worker --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # axe-core for the accessibility tests (tests/browser/test_accessibility.py), from the npm

@@ -72,6 +72,7 @@ def register_blueprints(app):
     from app.messages.log import bp as message_log_bp
     from app.messages.preview import bp as message_templates_bp
     from app.messages.public import bp as unsubscribe_bp
+    from app.messages.routes import bp as messages_bp
     from app.owners.merge_routes import bp as owner_merges_bp
     from app.owners.routes import bp as owners_bp
     from app.pets.alert_routes import bp as pet_alerts_bp
@@ -113,6 +114,7 @@ def register_blueprints(app):
         reminders_bp,
         message_log_bp,
         unsubscribe_bp,
+        messages_bp,
         message_templates_bp,
         audit_log_bp,
     ):
@@ -149,6 +151,7 @@ def register_commands(app):
     from app.auth.commands import users
     from app.calendar_feed.commands import feed_cli
     from app.cli import command_group
+    from app.messages.commands import messages_cli
     from app.owners.commands import export_owners, import_owners
     from app.pets.commands import pettypes_cli
     from app.reference.commands import appointment_types_cli
@@ -165,7 +168,8 @@ def register_commands(app):
     app.cli.add_command(seed)
     app.cli.add_command(users)
     for group in (vets_cli, specialties_cli, pettypes_cli, appointment_types_cli, appointments_cli,
-                  hours_cli, closures_cli, rota_cli, absences_cli, vaccines_cli, reminders_cli):
+                  hours_cli, closures_cli, rota_cli, absences_cli, vaccines_cli, reminders_cli,
+                  messages_cli):
         app.cli.add_command(group)
     app.cli.add_command(command_group("import", "Read CSV files into the database.", import_owners))
     app.cli.add_command(

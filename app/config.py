@@ -49,6 +49,14 @@ def _env_time(name, default):
         raise ConfigurationError(f"{name} must be a time as HH:MM, got {raw!r}") from None
 
 
+def _env_choice(name, default, choices):
+    """Read an environment variable that must be one of a few words (any case)."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def _statement_timeout():
     """DB_STATEMENT_TIMEOUT: seconds a database statement may take, 0 for no bound.
 
@@ -124,7 +132,7 @@ def from_environment():
         "SMTP_HOST": os.environ.get("SMTP_HOST", "").strip(),
         "SMTP_PORT": _env_int("SMTP_PORT", 587, minimum=1),
         # starttls (upgrade a plain connection), tls (TLS from the start, port 465) or none.
-        "SMTP_SECURITY": os.environ.get("SMTP_SECURITY", "starttls").strip().lower(),
+        "SMTP_SECURITY": _env_choice("SMTP_SECURITY", "starttls", ("starttls", "tls", "none")),
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_TIMEOUT": _env_int("SMTP_TIMEOUT", 30, minimum=1),
@@ -135,6 +143,12 @@ def from_environment():
         # given up (failed, shown to staff) after MESSAGE_MAX_ATTEMPTS attempts.
         "MESSAGE_MAX_ATTEMPTS": _env_int("MESSAGE_MAX_ATTEMPTS", 5, minimum=1),
         "MESSAGE_RETRY_SECONDS": _env_int("MESSAGE_RETRY_SECONDS", 60, minimum=1),
+        # How long a sender's claim on the message it is sending lasts: past it, a sender that
+        # died mid-send is presumed dead and another sends the message (app/messages/sender.py).
+        # Well above the longest send (about ten SMTP_TIMEOUTs), or a slow send goes twice.
+        "MESSAGE_CLAIM_SECONDS": _env_int(
+            "MESSAGE_CLAIM_SECONDS", 10 * _env_int("SMTP_TIMEOUT", 30, minimum=1), minimum=1
+        ),
         # The reminder run (`flask reminders queue`): appointment reminders this many hours
         # before; vaccination reminders this many days before the due date, then up to
         # VACCINATION_OVERDUE_REMINDERS more while overdue, this many days apart.

@@ -19,6 +19,7 @@ NAV_LINKS = [
     ("users.index", "Staff accounts", "users.manage"),
     ("reference.index", "Reference data", "reference.manage"),
     ("working_time.clinic", "Working time", "schedule.manage"),
+    ("messages.outbox", "Outbox", "messages.manage"),
     ("message_templates.index", "Message templates", "messages.manage"),
     ("audit_log.index", "Audit trail", "audit.view"),
     ("api_docs.docs", "API docs", "api.docs"),

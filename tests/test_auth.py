@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.models import Absence, AuditEntry, ClinicClosure, Owner, User
+from app.messages.outbox import queue
+from app.models import Absence, AuditEntry, ClinicClosure, MessageKind, Owner, User
 from tests import factories as f
 from tests.staff import PASSWORD, ensure_staff, signed_in
 
@@ -95,6 +96,10 @@ ACCESS = {
     "reminders.due_list": ALL,
     "reminders.call_list": ALL,
     "reminders.dismiss": ALL,
+    "messages.outbox": ADMIN,
+    "messages.detail": ADMIN,
+    "messages.retry": ADMIN,
+    "messages.cancel": ADMIN,
     "message_templates.index": ADMIN,
     "message_templates.show": ADMIN,
     "message_templates.html": ADMIN,
@@ -126,13 +131,17 @@ def records(dbs, today, app):
         vaccine = f.vaccine_type(session, "Route vaccine", ("cat",))
         dose = f.vaccination(session, pet, vaccine, today - timedelta(days=30))
         other = f.owner(session, "Other", telephone="+16085550199")  # to merge with
+        addressee = f.owner(session, last_name="Routemail", email="route@example.com")
+        message = queue(addressee, MessageKind.CONFIRMATION, "Route", "Text", "<p>HTML</p>",
+                        "tests")
         session.commit()
         return {"owner_id": owner.id, "pet_id": pet.id, "vet_id": vet.id, "visit_id": visit.id,
                 "appointment_id": appointment.id, "user_id": user_id, "action": "check-in",
                 "type_id": kind.id, "day": closed.isoformat(), "absence_id": absence.id,
                 "alert_id": 999999, "vaccination_id": dose.id, "kind": "pettype",
                 "row_id": pet.type_id, "message_kind": "confirmation",
-                "other_id": other.id, "token_id": 999999}
+                "other_id": other.id, "token_id": 999999,
+                "message_id": message.id}
 
 
 def requests_for(app, records):

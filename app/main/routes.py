@@ -8,7 +8,7 @@ from app.appointments.schedule import todays_counts
 from app.auth.routes import landing_page
 from app.clinic import clinic_today
 from app.extensions import db
-from app.models import Owner, Pet, Vet
+from app.models import Message, MessageStatus, Owner, Pet, Vet
 
 bp = Blueprint("main", __name__)
 
@@ -23,6 +23,9 @@ def index():
             sa.select(sa.func.count(Owner.id)).scalar_subquery().label("owners"),
             sa.select(sa.func.count(Pet.id)).scalar_subquery().label("pets"),
             sa.select(sa.func.count(Vet.id)).where(Vet.active).scalar_subquery().label("vets"),
+            # Messages to owners that could not be sent: someone should look (the outbox).
+            sa.select(sa.func.count(Message.id)).where(Message.status == MessageStatus.FAILED)
+            .scalar_subquery().label("failed_messages"),
         )
     ).one()
     today = clinic_today()

@@ -15,7 +15,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from app.models import OpeningHours, Owner
+from app.models import Message, MessageKind, MessageStatus, OpeningHours, Owner
+from app.models.columns import utcnow
 from tests.conftest import empty_database
 from tests.test_deployment import REPO, flask, production_env, running_gunicorn
 
@@ -92,6 +93,23 @@ def add_search_owners(database_url):
         engine.dispose()
 
 
+def add_outbox_message(database_url):
+    """A failed confirmation to George Franklin, so the outbox and a message's page have one."""
+    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            owner_id = connection.scalar(sa.select(Owner.id).where(Owner.last_name == "Franklin"))
+            connection.execute(sa.insert(Message).values(
+                owner_id=owner_id, kind=MessageKind.CONFIRMATION, status=MessageStatus.FAILED,
+                to_address="george.franklin@example.com", subject="Your appointment is booked",
+                body_text="Dear George,\n\nSee you soon.\n", body_html="<p>See you soon.</p>",
+                message_id="<browser-test.1@petclinic.invalid>", created_at=utcnow(),
+                queued_by="tests", next_attempt_at=utcnow(), attempts=1,
+                last_response="550 5.1.1 No such user"))
+    finally:
+        engine.dispose()
+
+
 def open_every_day(database_url):
     """Open the clinic 08:00–18:00 on all seven days (one statement).
 
@@ -118,6 +136,7 @@ def clinic_database(database_url, tmp_path_factory):
         open_every_day(url)
         flask(env, "seed", "demo")
         add_search_owners(url)
+        add_outbox_message(url)
         yield url
 
 

@@ -27,6 +27,7 @@ from app.models import (
     Appointment,
     AppointmentType,
     ClinicClosure,
+    Message,
     Owner,
     Pet,
     PetAlert,
@@ -130,6 +131,7 @@ def records(clinic_database):
                 "kind": "pettype",  # a kind of reference data, and one of its rows
                 "row_id": db.scalar(sa.select(Pet.type_id).where(Pet.id == pet)),
                 "other_id": db.scalar(sa.select(first(Owner.id)).where(Owner.id != owner)),
+                "message_id": db.scalar(sa.select(first(Message.id))),
             }
             ids["token"] = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"owner": owner})
         missing = [name for name, value in ids.items() if value is None]

@@ -54,6 +54,7 @@ PAGES = [
     ("vaccine-types", "/reference/vaccines", "Vaccine types"),
     ("vaccine-type-new", "/reference/vaccines/new", "New vaccine type"),
     ("reminders", "/reminders", "Vaccinations due"),
+    ("outbox", "/messages", "Outbox"),
     ("pet-vaccinations", "/owners/{owner}/pets/{pet}/vaccinations", "Leo's vaccinations"),
     ("certificate", "/owners/{owner}/pets/{pet}/vaccinations/certificate", "Vaccination certificate"),
     ("pet-record", "/owners/{owner}/pets/{pet}/record", "Patient record"),
