@@ -7,6 +7,8 @@ difference is settled when a statement is compiled for a dialect, so the stateme
 these constructs know nothing of sessions, engines or dialects.
 """
 
+import sys
+
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import operators
@@ -90,3 +92,25 @@ def _pattern_ascending(element, compiler, **kw):
     # match) only when the ordering operator is named: ASC would mean the collation's order.
     (text,) = element.clauses
     return f"{compiler.process(text, **kw)} USING ~<~"
+
+
+def after_prefix(key):
+    """The first string, in code point order, after every string that starts with ``key``."""
+    key = key.rstrip(chr(sys.maxunicode))
+    if not key:
+        return None  # nothing comes after: every string from ``key`` on starts with it
+    following = ord(key[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:
+        following = 0xE000  # surrogates are not text: no stored name holds one
+    return key[:-1] + chr(following)
+
+
+def starts_with(text, key):
+    """``text`` starts with ``key``, as a range in code point order that an index serves.
+
+    No LIKE: % _ and quotes in ``key`` are plain characters, and the database checks no
+    pattern again on every row of the range.
+    """
+    end = after_prefix(key)
+    at_least = CodePointAtLeast(text, key)
+    return at_least if end is None else sa.and_(at_least, CodePointBelow(text, end))
