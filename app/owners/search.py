@@ -108,8 +108,8 @@ class OwnerSearch:
         found = self._found()
         return query.where(sa.false() if found is None else Owner.id.in_(found))
 
-    def count(self, limit):
-        """How many owners are found, counting no further than ``limit`` + 1."""
+    def count_query(self, limit):
+        """A select of how many owners are found, counting no further than ``limit`` + 1."""
         # Past the limit the exact number tells the desk nothing ("type more" does), and
         # counting every match is the one part of the list whose cost grows with the clinic.
         if self.kind == "all":
@@ -117,11 +117,14 @@ class OwnerSearch:
         else:
             matches = self._found()
             if matches is None:
-                return 0
-            if not isinstance(matches, sa.CompoundSelect):
+                matches = sa.select(Owner.id).where(sa.false())
+            elif not isinstance(matches, sa.CompoundSelect):
                 matches = matches.distinct()  # a pet's owner once, however many pets match
-        counted = matches.limit(limit + 1).subquery()
-        return db.session.scalar(sa.select(sa.func.count()).select_from(counted))
+        return sa.select(sa.func.count()).select_from(matches.limit(limit + 1).subquery())
+
+    def count(self, limit):
+        """How many owners are found, counting no further than ``limit`` + 1."""
+        return db.session.scalar(self.count_query(limit))
 
     def highlights(self, pet):
         """Whether this pet (of an owner found) is one that matched."""
