@@ -4,11 +4,13 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app import create_app
 from app.extensions import db
 from app.models import AuditEntry, Owner, Pet
 from app.models.search_columns import fold, reversed_digits, search_values
+from app.owners.search import OwnerSearch
 from tests import factories as f
 
 OWNER_LINK = re.compile(r'<a href="/owners/\d+">([^<]+)</a>')
@@ -60,7 +62,7 @@ def desk(dbs):
 def test_a_word_finds_last_names_first_names_and_pet_names_that_start_with_it(client, desk):
     kind, names, _ = search(client, "dav")
     assert kind == "list" and names == ["Betty Davis", "Harold Davis", "Davina Rubble"]
-    kind, names, page = search(client, "LE")
+    _, names, _ = search(client, "LE")
     assert names == ["Harold Davis", "Peter McTavish"]  # Leo and Lemon; Leopold
 
 
@@ -230,6 +232,22 @@ def test_the_sign_in_page_has_no_search_box(anonymous):
     assert 'id="nav-q"' not in anonymous.get("/login").get_data(as_text=True)
 
 
+# --- the SQL ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dialect", "among"),
+    [(sqlite.pysqlite.dialect(), "WHERE owners.id IN (SELECT owners.id"),
+     (postgresql.psycopg.dialect(), "WHERE owners.id = ANY(ARRAY(SELECT owners.id")],
+    ids=["sqlite", "postgresql"],
+)
+def test_the_found_ids_are_looked_up_by_primary_key_on_each_database(dialect, among):
+    # PostgreSQL would hash-join IN (...) against every owner; ANY(ARRAY(...)) it cannot.
+    sql = " ".join(str(OwnerSearch("dav").owners().compile(dialect=dialect)).split())
+    assert among in sql
+    assert "FROM owners WHERE owners.last_name_folded" in sql  # not correlated away
+
+
 # --- the search columns ---------------------------------------------------------------------
 
 
@@ -296,12 +314,12 @@ def test_the_migration_fills_the_search_columns_of_the_rows_it_finds(empty_datab
         now = "2026-12-01 10:00:00+00:00"
         with app.app_context(), db.engine.begin() as conn:
             for statement in (
-                "INSERT INTO owners (id, first_name, last_name, address, city, telephone, email,"
-                " created_at, updated_at) VALUES (1, 'İnci', 'Straße', 'a', 'c', '+16085551023',"
-                " 'Inci@X.org', :now, :now)",
+                ("INSERT INTO owners (id, first_name, last_name, address, city, telephone, email,"
+                 " created_at, updated_at) VALUES (1, 'İnci', 'Straße', 'a', 'c', '+16085551023',"
+                 " 'Inci@X.org', :now, :now)"),
                 "INSERT INTO pet_types (id, name) VALUES (1, 'cat')",
-                "INSERT INTO pets (id, name, birth_date, owner_id, type_id, created_at, updated_at)"
-                " VALUES (1, 'LEO', '2020-01-01', 1, 1, :now, :now)",
+                ("INSERT INTO pets (id, name, birth_date, owner_id, type_id, created_at, updated_at)"
+                 " VALUES (1, 'LEO', '2020-01-01', 1, 1, :now, :now)"),
             ):
                 conn.execute(sa.text(statement), {"now": now})
         result = runner.invoke(args=["db", "upgrade"])

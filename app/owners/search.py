@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Owner, Pet
 from app.models.pet import MICROCHIP_DIGITS
 from app.models.search_columns import fold, reversed_digits
-from app.owners.search_sql import starts_with
+from app.owners.search_sql import AmongRows, starts_with
 from app.owners.services import search_owners
 from app.phone import InvalidPhoneNumber, normalise_phone
 
@@ -95,7 +95,8 @@ class OwnerSearch:
 
     def _found(self):
         """The ids found, as one select; None when the text cannot match anything."""
-        ids = self.owner_ids()
+        # Uncorrelated: each branch reads its own index, whatever query the select goes in.
+        ids = [select.correlate(None) for select in self.owner_ids()]
         if not ids:
             return None
         return ids[0] if len(ids) == 1 else sa.union(*ids)
@@ -106,7 +107,9 @@ class OwnerSearch:
         if self.kind == "all":
             return query
         found = self._found()
-        return query.where(sa.false() if found is None else Owner.id.in_(found))
+        if found is None:
+            return query.where(sa.false())
+        return query.where(AmongRows(Owner.id, found.scalar_subquery()))
 
     def count_query(self, limit):
         """A select of how many owners are found, counting no further than ``limit`` + 1."""

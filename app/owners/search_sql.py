@@ -20,8 +20,8 @@ from sqlalchemy.sql.functions import FunctionElement
 # to an aliased entity) all see them, as they do for any SQL function.
 
 
-class CodePointComparison(FunctionElement):
-    """A comparison of ``(text, value)`` in code point order; a subclass says which."""
+class Comparison(FunctionElement):
+    """A boolean of two operands that groups like a comparison."""
 
     type = sa.Boolean()
     inherit_cache = True
@@ -33,6 +33,25 @@ class CodePointComparison(FunctionElement):
         if against is not None and operators.is_precedent(operators.ge, against):
             return Grouping(self)
         return self
+
+
+class CodePointComparison(Comparison):
+    """A comparison of ``(text, value)`` in code point order; a subclass says which."""
+
+    inherit_cache = True
+
+
+class AmongRows(Comparison):
+    """``(value, rows)``: the value is one of the rows of a one-column select.
+
+    SQLite reads ``IN (select)`` as it is written: each row looked up in the outer table's
+    primary key. PostgreSQL's planner turns it into a join, which at a few thousand rows it
+    costs as a full scan of the outer table (a semi-join against every owner); ``=
+    ANY(ARRAY(select))`` is computed once and then looked up in the primary key's index.
+    """
+
+    name = "among_rows"
+    inherit_cache = True
 
 
 class CodePointAtLeast(CodePointComparison):
@@ -78,6 +97,18 @@ def _plain_comparison(element, compiler, **kw):
 @compiles(CodePointBelow, "postgresql")
 def _pattern_comparison(element, compiler, **kw):
     return _comparison_sql(element, compiler, _PATTERN, **kw)
+
+
+@compiles(AmongRows)
+def _among_rows_in(element, compiler, **kw):
+    value, rows = element.clauses
+    return f"{compiler.process(value, **kw)} IN {compiler.process(rows, **kw)}"
+
+
+@compiles(AmongRows, "postgresql")
+def _among_rows_any(element, compiler, **kw):
+    value, rows = element.clauses  # rows: a scalar subquery, "(SELECT ...)"
+    return f"{compiler.process(value, **kw)} = ANY(ARRAY{compiler.process(rows, **kw)})"
 
 
 @compiles(CodePointAscending)

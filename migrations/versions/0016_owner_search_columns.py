@@ -14,11 +14,11 @@ Revises: 5b8e0c7d4a21
 Create Date: 2026-12-02 04:45:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
+# The app's own rule, so that rows found here are folded as the app folds the rows it writes.
 from app.models.search_columns import fold, reversed_digits
-
 
 # revision identifiers, used by Alembic.
 revision = '423580d2c103'
