@@ -11,7 +11,7 @@ on SQLite, and it is only ever used by rows written in SQL by hand.
 
 Revision ID: 423580d2c103
 Revises: 5b8e0c7d4a21
-Create Date: 2026-12-02 04:45:00.000000
+Create Date: 2026-12-02 04:05:00.000000
 
 """
 import sqlalchemy as sa
