@@ -10,7 +10,7 @@ uq_pets_owner_id_name_lower, an expression index); NOT NULL columns need a serve
 on SQLite, and it is only ever used by rows written in SQL by hand.
 
 Revision ID: 423580d2c103
-Revises: 5b8e0c7d4a21
+Revises: c60e5c62bffb
 Create Date: 2026-12-02 04:05:00.000000
 
 """
@@ -22,7 +22,7 @@ from app.models.search_columns import fold, reversed_digits
 
 # revision identifiers, used by Alembic.
 revision = '423580d2c103'
-down_revision = '5b8e0c7d4a21'
+down_revision = 'c60e5c62bffb'
 branch_labels = None
 depends_on = None
 
