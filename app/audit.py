@@ -35,7 +35,10 @@ AUDITED = {Owner: "owner", Pet: "pet", Appointment: "appointment", Visit: "visit
            OpeningHours: "clinic_hours", ClinicClosure: "closure", RotaDay: "rota",
            Absence: "absence", Vaccination: "pet", PetWeight: "pet"}
 # Bookkeeping columns that say nothing a reader of the trail needs.
-QUIET_COLUMNS = {"created_at", "updated_at", "ends_at", "version"}
+QUIET_COLUMNS = {"created_at", "updated_at", "ends_at", "version",
+                 # the search columns: copies of the names and telephone that are audited
+                 "first_name_folded", "last_name_folded", "email_folded", "phone_digits_reversed",
+                 "name_folded"}
 
 
 def current_actor():

@@ -122,7 +122,7 @@ def test_the_skip_link_comes_first_and_leads_to_main(client):
     assert focusable[0]["href"] == "#main"
     assert re.search(r'<a [^>]*href="#main"[^>]*>Skip to main content</a>', html)
     assert re.search(r'<main [^>]*id="main"', html)
-    search = next(e for e in Elements(html).elements if e.get("name") == "lastName")
+    search = next(e for e in Elements(html).elements if e.get("id") == "q")  # the search box
     assert "autofocus" in search
 
 

@@ -126,6 +126,8 @@ NOT_STORED = {
     "PetProfileFieldsSchema.sex": "one of female, male, unknown (OneOf)",
     "PetAlertFieldsSchema.severity": "one of danger, caution, note (OneOf)",
     "DismissForm.back": "the due list's query string to return to, filtered to its arguments",
+    "SearchForm.q": "searched for, never stored: a name, telephone, email or microchip (the"
+    " longest, an email, sets its limit)",
     # The version an edit form was loaded at (app.concurrency): a number, checked, not typed.
     "AppointmentForm.version": "compared with the row's version by the UPDATE",
     "OwnerForm.version": "compared with the row's version by the UPDATE",

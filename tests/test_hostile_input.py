@@ -339,6 +339,9 @@ PAGES = (
                 user=("user",)),
     query=form(
         lastName=st.sampled_from(["", "Hos", "o", "%", "_"]),
+        # The search box: every kind (names, "first last", digits, email, microchip), and worse.
+        q=st.one_of(st.sampled_from(["", "Hos o", "1023", "(608) 555-", "+", "@", "a@b",
+                                     "985112003456789", "İ", "ß"]), st.sampled_from(FRAGMENTS)),
         page=st.sampled_from(["1", "2", "100000"]),
         week=st.one_of(known("tomorrow"), some_dates),
         date=st.one_of(known("tomorrow"), some_dates),
@@ -365,6 +368,8 @@ PAGES = (
 @example(page="/owners/{owner}", ids={"owner": 2**64}, query={})
 @example(page="/owners", ids={}, query={"lastName": PAYLOADS[0]})
 @example(page="/owners/find", ids={}, query={"lastName": PAYLOADS[1]})
+@example(page="/owners", ids={}, query={"q": PAYLOADS[2]})
+@example(page="/owners", ids={}, query={"q": "\U0010ffff 1"})
 def test_every_page_answers_any_query_and_any_id(client, dbs, world, today, page, ids, query):
     response = client.get(url(page, world, **ids), query_string=resolve(query, world),
                           follow_redirects=True)

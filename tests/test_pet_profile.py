@@ -253,12 +253,12 @@ def test_a_whole_microchip_finds_the_pets_owner(client, family, typed):
 
 def test_an_unknown_microchip_says_so(client, family):
     page = client.get("/owners", query_string={"lastName": OTHER_CHIP}).get_data(as_text=True)
-    assert f"no pet has microchip {OTHER_CHIP}" in page
+    assert f"No pet has microchip {OTHER_CHIP}, and no owner has a telephone number" in page
 
 
-def test_part_of_a_microchip_is_a_last_name_search(client, family):
+def test_part_of_a_microchip_is_a_telephone_search(client, family):
     page = client.get("/owners", query_string={"lastName": CHIP[:14]}).get_data(as_text=True)
-    assert "has not been found" in page
+    assert f"No owner has a telephone number ending in or matching “{CHIP[:14]}”." in page
 
 
 # --- deceased -------------------------------------------------------------------------------

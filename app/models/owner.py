@@ -6,10 +6,11 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from app.database import Base
 from app.models.columns import Timestamps, UTCDateTime, Versioned, owned_collection, utcnow
+from app.models.search_columns import fold, keep_search_copies, reversed_digits, search_copy
 
 if TYPE_CHECKING:
     from app.models.pet import Pet
@@ -33,22 +34,42 @@ class Owner(Versioned, Timestamps, Base):
     email_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     email_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     email_consent_by: Mapped[str | None] = mapped_column(sa.String(80))
+    # What the search box compares (app/owners/search.py): names and email folded in Python
+    # the same way for both databases, and the telephone's digits last first, so that its
+    # last digits ("1023") are a prefix. Kept by the ORM and by every INSERT.
+    first_name_folded: Mapped[str] = search_copy("first_name", fold)
+    last_name_folded: Mapped[str] = search_copy("last_name", fold)
+    email_folded: Mapped[str | None] = search_copy("email", fold, nullable=True)
+    phone_digits_reversed: Mapped[str] = search_copy("telephone", reversed_digits, sa.String(20))
 
     pets: Mapped[list[Pet]] = owned_collection("owner", order_by="Pet.name")
 
     __table_args__ = (
-        # Case-insensitive last-name prefix search, in code point order on both databases
-        # (text_pattern_ops on PostgreSQL, whatever the database collation): a prefix is a
-        # range of it. first_name and id follow, so a page of the list is read in order,
-        # not sorted from every match; with last_name included, PostgreSQL counts the
-        # matches from the index alone.
+        # Prefix searches, in code point order on both databases (text_pattern_ops on
+        # PostgreSQL, whatever the database collation): a prefix is a range of the index.
+        # first_name and id follow the last name, so a page of the list is read in order,
+        # not sorted from every match, and matches are counted from the index alone.
         sa.Index(
-            "ix_owners_last_name_lower",
-            sa.func.lower(sa.column("last_name")).label("last_name_lower"),
+            "ix_owners_last_name_folded",
+            "last_name_folded",
             "first_name",
             "id",
-            postgresql_ops={"last_name_lower": "text_pattern_ops"},
-            postgresql_include=["last_name"],
+            postgresql_ops={"last_name_folded": "text_pattern_ops"},
+        ),
+        sa.Index(
+            "ix_owners_first_name_folded",
+            "first_name_folded",
+            "id",
+            postgresql_ops={"first_name_folded": "text_pattern_ops"},
+        ),
+        sa.Index(
+            "ix_owners_email_folded", "email_folded",
+            postgresql_ops={"email_folded": "text_pattern_ops"},
+        ),
+        sa.Index(
+            "ix_owners_phone_digits_reversed",
+            "phone_digits_reversed",
+            postgresql_ops={"phone_digits_reversed": "text_pattern_ops"},
         ),
         sa.Index("ix_owners_last_name_first_name", "last_name", "first_name"),
         # The duplicate warning's look-ups (app/owners/duplicates.py): the stored E.164
@@ -56,6 +77,10 @@ class Owner(Versioned, Timestamps, Base):
         sa.Index("ix_owners_telephone", "telephone"),
         sa.Index("ix_owners_email_lower", sa.func.lower(sa.column("email"))),
     )
+
+    @validates("first_name", "last_name", "email", "telephone")
+    def _keep_search_copies(self, key, value):
+        return keep_search_copies(self, key, value)
 
     @property
     def full_name(self):

@@ -7,11 +7,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.database import Base
 from app.models.columns import Timestamps, Versioned, owned_collection, string_enum
 from app.models.pet_alert import gravest_first
+from app.models.search_columns import fold, keep_search_copies, search_copy
 
 if TYPE_CHECKING:
     from app.models.appointment import Appointment
@@ -62,6 +63,8 @@ class Pet(Versioned, Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(30))
+    # The name as the owner search compares it (app/models/search_columns.py).
+    name_folded: Mapped[str] = search_copy("name", fold)
     birth_date: Mapped[date] = mapped_column(sa.Date)
     owner_id: Mapped[int] = mapped_column(
         sa.ForeignKey("owners.id", ondelete="CASCADE"), index=True
@@ -106,6 +109,13 @@ class Pet(Versioned, Timestamps, Base):
             unique=True,
         ),
         sa.Index("uq_pets_microchip", "microchip", unique=True),
+        # The owner search by pet name: a prefix is a range; owner_id read from the index.
+        sa.Index(
+            "ix_pets_name_folded",
+            "name_folded",
+            "owner_id",
+            postgresql_ops={"name_folded": "text_pattern_ops"},
+        ),
         # ltrim(text, characters) is SQLite's and PostgreSQL's alike: nothing but digits left.
         sa.CheckConstraint(
             f"length(microchip) = {MICROCHIP_DIGITS} AND ltrim(microchip, '0123456789') = ''",
@@ -113,6 +123,10 @@ class Pet(Versioned, Timestamps, Base):
         ),
         sa.CheckConstraint("deceased_on >= birth_date", name="deceased_after_birth"),
     )
+
+    @validates("name")
+    def _keep_search_copies(self, key, value):
+        return keep_search_copies(self, key, value)
 
     def age_on(self, day):
         """Age in whole years on the given day."""

@@ -74,8 +74,25 @@ class OwnerForm(PageForm):
     submit = SubmitField("Save owner")
 
 
+class SearchForm(PageForm):
+    """The search box: a name, a pet's name, a telephone number, an email or a microchip."""
+
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    # Any of the things it finds; the longest of them is an email address.
+    q = SearchField(
+        "Name, pet, telephone, email or microchip",
+        filters=[strip],
+        validators=[Length(max=max_length(Owner.email)), printable],
+        description="The start of a name (“Dav”, “Betty Dav”), a pet's name, the last "
+        "digits of a telephone number, an email address or a whole microchip number.",
+    )
+    submit = SubmitField("Find owner")
+
+
 class FindOwnersForm(PageForm):
-    """Search owners by the start of their last name."""
+    """Search owners by the start of their last name (the booking page's "whose pet?")."""
 
     class Meta:
         csrf = False  # a GET search changes nothing
@@ -84,7 +101,6 @@ class FindOwnersForm(PageForm):
         "Last name",
         filters=[strip],
         validators=[Length(max=max_length(Owner.last_name)), printable],
-        description="Or a pet's whole microchip number (15 digits).",
     )
     submit = SubmitField("Find owner")
 

@@ -10,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.datastructures import MultiDict
 
 from app.audit import trail_for
 from app.auth.permissions import can, permission_required
@@ -25,22 +26,19 @@ from app.owners.duplicates import (
     likely_duplicates,
     unconfirmed,
 )
-from app.owners.forms import FindOwnersForm, OwnerForm
+from app.owners.forms import OwnerForm, SearchForm
 from app.owners.merge import merged_into
+from app.owners.search import OwnerSearch
 from app.owners.services import (
-    count_owners,
     delete_owner,
     owner_deletion_options,
     owner_details_options,
     owner_values,
     register_owner,
-    search_owners,
     update_owner,
 )
 from app.pagination import page_number
 from app.pets.forms import FirstPetForm
-from app.pets.profile import is_microchip, without_separators
-from app.pets.services import microchipped
 from app.phone import format_phone
 
 bp = Blueprint("owners", __name__, url_prefix="/owners")
@@ -56,48 +54,45 @@ OWNER_LABELS = {
 }
 
 
+def search_form():
+    """The search box's form from the query string; ?lastName= (Spring PetClinic's) is its ``q``."""
+    args = request.args
+    if "q" not in args and "lastName" in args:
+        args = MultiDict([("q", value) for value in args.getlist("lastName")])
+    return SearchForm(args)
+
+
 @bp.get("/find")
 @permission_required("owners.view")
 def find():
     """The search form."""
-    return render_template("owners/find.html", form=FindOwnersForm(request.args))
+    return render_template("owners/find.html", form=search_form())
 
 
 @bp.get("")
 @permission_required("owners.view")
 def index():
-    """Owners whose last name starts with ?lastName= (all when empty), a page at a time.
-
-    A whole microchip number (15 digits) finds the owner of the pet that has it.
-    """
-    form = FindOwnersForm(request.args)
+    """The owners the search box finds (all when empty), a page at a time; one opens at once."""
+    form = search_form()
     if not form.validate():
         return render_template("owners/find.html", form=form), 400
-    term = form.lastName.data or ""
-    if is_microchip(without_separators(term)):
-        return found_by_microchip(form, without_separators(term))
+    search = OwnerSearch(form.q.data)
     page = db.paginate(
-        search_owners(term), page=page_number(), per_page=current_app.config["PAGE_SIZE"], count=False
+        search.owners(), page=page_number(), per_page=current_app.config["PAGE_SIZE"], count=False
     )
     # Counted up to a limit: beyond it the list says "more than" and shows its pages to there.
     limit = current_app.config["SEARCH_COUNT_LIMIT"]
-    found = count_owners(term, limit)
+    found = search.count(limit)
     page.total = min(found, limit)
     if page.total == 0:
-        form.lastName.errors.append("has not been found")
+        form.q.errors.append(search.miss())
         return render_template("owners/find.html", form=form)
     if page.total == 1 and page.page == 1:
-        return redirect(url_for("owners.detail", owner_id=page.items[0].id))
-    return render_template("owners/list.html", page=page, term=term, more=found > limit)
-
-
-def found_by_microchip(form, number):
-    """The owner of the pet with this microchip (its card on their page), or "not found"."""
-    pet = db.session.execute(microchipped(number)).first()
-    if pet is None:
-        form.lastName.errors.append(f"no pet has microchip {number}")
-        return render_template("owners/find.html", form=form)
-    return redirect(url_for("owners.detail", owner_id=pet.owner_id, _anchor=f"pet-{pet.id}"))
+        (owner,) = page.items
+        matched = [pet for pet in owner.pets if search.highlights(pet)]
+        anchor = f"pet-{matched[0].id}" if len(matched) == 1 else None
+        return redirect(url_for("owners.detail", owner_id=owner.id, _anchor=anchor))
+    return render_template("owners/list.html", page=page, search=search, more=found > limit)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -7,6 +7,8 @@ difference is settled when a statement is compiled for a dialect, so the stateme
 these constructs know nothing of sessions, engines or dialects.
 """
 
+import sys
+
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import operators
@@ -18,8 +20,8 @@ from sqlalchemy.sql.functions import FunctionElement
 # to an aliased entity) all see them, as they do for any SQL function.
 
 
-class CodePointComparison(FunctionElement):
-    """A comparison of ``(text, value)`` in code point order; a subclass says which."""
+class Comparison(FunctionElement):
+    """A boolean of two operands that groups like a comparison."""
 
     type = sa.Boolean()
     inherit_cache = True
@@ -31,6 +33,25 @@ class CodePointComparison(FunctionElement):
         if against is not None and operators.is_precedent(operators.ge, against):
             return Grouping(self)
         return self
+
+
+class CodePointComparison(Comparison):
+    """A comparison of ``(text, value)`` in code point order; a subclass says which."""
+
+    inherit_cache = True
+
+
+class AmongRows(Comparison):
+    """``(value, rows)``: the value is one of the rows of a one-column select.
+
+    SQLite reads ``IN (select)`` as it is written: each row looked up in the outer table's
+    primary key. PostgreSQL's planner turns it into a join, which at a few thousand rows it
+    costs as a full scan of the outer table (a semi-join against every owner); ``=
+    ANY(ARRAY(select))`` is computed once and then looked up in the primary key's index.
+    """
+
+    name = "among_rows"
+    inherit_cache = True
 
 
 class CodePointAtLeast(CodePointComparison):
@@ -78,6 +99,18 @@ def _pattern_comparison(element, compiler, **kw):
     return _comparison_sql(element, compiler, _PATTERN, **kw)
 
 
+@compiles(AmongRows)
+def _among_rows_in(element, compiler, **kw):
+    value, rows = element.clauses
+    return f"{compiler.process(value, **kw)} IN {compiler.process(rows, **kw)}"
+
+
+@compiles(AmongRows, "postgresql")
+def _among_rows_any(element, compiler, **kw):
+    value, rows = element.clauses  # rows: a scalar subquery, "(SELECT ...)"
+    return f"{compiler.process(value, **kw)} = ANY(ARRAY{compiler.process(rows, **kw)})"
+
+
 @compiles(CodePointAscending)
 def _plain_ascending(element, compiler, **kw):
     (text,) = element.clauses
@@ -90,3 +123,25 @@ def _pattern_ascending(element, compiler, **kw):
     # match) only when the ordering operator is named: ASC would mean the collation's order.
     (text,) = element.clauses
     return f"{compiler.process(text, **kw)} USING ~<~"
+
+
+def after_prefix(key):
+    """The first string, in code point order, after every string that starts with ``key``."""
+    key = key.rstrip(chr(sys.maxunicode))
+    if not key:
+        return None  # nothing comes after: every string from ``key`` on starts with it
+    following = ord(key[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:
+        following = 0xE000  # surrogates are not text: no stored name holds one
+    return key[:-1] + chr(following)
+
+
+def starts_with(text, key):
+    """``text`` starts with ``key``, as a range in code point order that an index serves.
+
+    No LIKE: % _ and quotes in ``key`` are plain characters, and the database checks no
+    pattern again on every row of the range.
+    """
+    end = after_prefix(key)
+    at_least = CodePointAtLeast(text, key)
+    return at_least if end is None else sa.and_(at_least, CodePointBelow(text, end))

@@ -1,7 +1,6 @@
 """Finding and writing owners: the queries and rules the views and the CLI share."""
 
 import functools
-import sys
 from datetime import datetime, time
 
 import sqlalchemy as sa
@@ -13,7 +12,8 @@ from app.constraints import violation
 from app.extensions import db
 from app.models import Appointment, Owner, Pet
 from app.models.columns import utcnow
-from app.owners.search_sql import CodePointAscending, CodePointAtLeast, CodePointBelow
+from app.models.search_columns import fold
+from app.owners.search_sql import CodePointAscending, starts_with
 from app.pets.services import UPCOMING_STATUSES, DuplicatePetName, add_pet
 from app.phone import normalise_phone
 from app.visits.services import visit_listing_options
@@ -23,56 +23,29 @@ OWNER_FIELDS = ("first_name", "last_name", "address", "city", "telephone", "emai
 WITH_PETS = selectinload(Owner.pets)
 
 
-def after_prefix(key):
-    """The first string, in code point order, after every string that starts with ``key``."""
-    key = key.rstrip(chr(sys.maxunicode))
-    if not key:
-        return None  # nothing comes after: every string from ``key`` on starts with it
-    following = ord(key[-1]) + 1
-    if 0xD800 <= following <= 0xDFFF:
-        following = 0xE000  # surrogates are not text: no stored name holds one
-    return key[:-1] + chr(following)
-
-
 def last_name_starts_with(term, owner=Owner):
     """Owners whose last name starts with ``term``, ignoring case; % _ and quotes are literal.
 
     ``owner`` is the entity searched: ``Owner`` or an alias of it.
     """
-    key = term.lower()
-    last_name = sa.func.lower(owner.last_name)
-    # In code point order the names that start with the key are exactly a range of
-    # ix_owners_last_name_lower: no LIKE, which the database would check again on every
-    # match (SQLite calling our Python lower() for each).
-    end = after_prefix(key)
-    at_least = CodePointAtLeast(last_name, key)
-    return at_least if end is None else sa.and_(at_least, CodePointBelow(last_name, end))
+    # Folded as the stored copy is: a range of ix_owners_last_name_folded.
+    return starts_with(owner.last_name_folded, fold(term))
 
 
 def last_name_order(owner=Owner):
-    """ORDER BY terms in the order of ix_owners_last_name_lower (last name by code point)."""
-    return CodePointAscending(sa.func.lower(owner.last_name)), owner.first_name, owner.id
+    """ORDER BY terms in the order of ix_owners_last_name_folded (last name by code point)."""
+    return CodePointAscending(owner.last_name_folded), owner.first_name, owner.id
 
 
 def search_owners(term, owner=Owner):
     """A select of owners (or an alias) matching the last-name prefix (all when empty), with pets."""
-    # In the order of ix_owners_last_name_lower: a page of the list reads ten index entries
+    # In the order of ix_owners_last_name_folded: a page of the list reads ten index entries
     # instead of sorting every owner that matches.
     with_pets = WITH_PETS if owner is Owner else selectinload(owner.pets)
     query = sa.select(owner).options(with_pets).order_by(*last_name_order(owner))
     if term:
         query = query.where(last_name_starts_with(term, owner))
     return query
-
-
-def count_owners(term, limit):
-    """How many owners ``search_owners(term)`` finds, counting no further than ``limit`` + 1."""
-    # Past the limit the exact number tells the desk nothing ("type more of the name" does),
-    # and counting every match is the one part of the list whose cost grows with the clinic.
-    matches = sa.select(Owner.id).limit(limit + 1)
-    if term:
-        matches = matches.where(last_name_starts_with(term))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(matches.subquery()))
 
 
 @functools.lru_cache(maxsize=2)

@@ -10,7 +10,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AppointmentStatus, Pet, PetType, Sex
+from app.models import AppointmentStatus, Owner, Pet, PetType, Sex
+from app.models.search_columns import search_values
 from app.seed import vocabulary as words
 from app.seed.writing import reserve_ids
 from app.vets.services import create_vet
@@ -41,7 +42,7 @@ def fake_owner(rng, owner_id):
     if rng.random() < 0.6:
         local = "".join(ch for ch in f"{first}.{last}".lower() if ch.isascii() and ch != "'")
         email = f"{local}{rng.randrange(100)}@example.com"
-    return {
+    row = {
         "id": owner_id,
         "first_name": first,
         "last_name": last,
@@ -51,6 +52,7 @@ def fake_owner(rng, owner_id):
         "email": email,
         "email_consent": False,  # nobody asked them: transactional messages only
     }
+    return row | search_values(Owner, row)  # the writer sends every column itself
 
 
 def fake_pets(rng, owner_rows, pets_per_owner, pet_types):
@@ -64,6 +66,7 @@ def fake_pets(rng, owner_rows, pets_per_owner, pet_types):
     ]
     for row, pet_id in zip(rows, reserve_ids(Pet, len(rows))):
         row["id"] = pet_id
+        row |= search_values(Pet, row)
     return rows
 
 

@@ -41,10 +41,13 @@ def open_new_owner_form(page):
     expect(page.get_by_role("heading", name="New owner")).to_be_visible()
 
 
+SEARCH_BOX = "Name, pet, telephone, email or microchip"  # the find page's field
+
+
 def find_owner(page, last_name):
     """Search owners by the start of the last name from the Find owners page."""
     page.goto("/owners/find")
-    page.get_by_role("searchbox", name="Last name").fill(last_name)
+    page.get_by_role("searchbox", name=SEARCH_BOX).fill(last_name)
     page.get_by_role("button", name="Find owner").click()
 
 
@@ -52,10 +55,10 @@ def test_finding_owners_by_last_name_prefix_and_paging_through_them(staff_page):
     page = staff_page("reception")
     page.goto("/")
     page.get_by_role("link", name="Find owners").click()
-    page.get_by_role("searchbox", name="Last name").fill("page")
+    page.get_by_role("searchbox", name=SEARCH_BOX).fill("page")
     page.get_by_role("button", name="Find owner").click()
 
-    expect(page.get_by_role("heading", name="Owners named “page…”")).to_be_visible()
+    expect(page.get_by_role("heading", name="Owners matching “page”")).to_be_visible()
     expect(page.get_by_text("25 owners, page 1 of 3.")).to_be_visible()
     expect(page.locator("#owners tbody tr")).to_have_count(10)
     expect(page.locator("#owners tbody tr").first).to_contain_text("Alice Page")
@@ -75,6 +78,27 @@ def test_finding_owners_by_last_name_prefix_and_paging_through_them(staff_page):
     page.get_by_role("link", name="Emil Pagett").click()
     expect(page.get_by_role("heading", name="Emil Pagett")).to_be_visible()
     expect(page.locator("#owner-details")).to_contain_text("24 Paging Way")
+
+
+def test_the_search_box_in_the_navigation_finds_pets_and_telephones(staff_page):
+    page = staff_page("reception")
+    page.goto("/vets")
+    box = page.get_by_role("search").get_by_role("searchbox", name="Search owners and pets")
+    box.fill("luck")
+    box.press("Enter")
+
+    expect(page.get_by_role("heading", name="Owners matching “luck”")).to_be_visible()
+    expect(page.locator("#owners tbody tr")).to_have_count(2)  # two demo pets are Lucky
+    for owner in ("Jeff Black", "Carlos Estaban"):
+        expect(owner_row(page, owner).locator("mark")).to_have_text("Lucky (matches)")
+    expect(owner_row(page, "Carlos Estaban")).to_contain_text("Sly")
+    expect(owner_row(page, "Carlos Estaban").locator("mark")).to_have_count(1)
+    screenshot(page, "flow-search-box-desktop")
+
+    box = page.get_by_role("searchbox", name="Search owners and pets")
+    box.fill("555 1749")  # Betty Davis, however it is written
+    box.press("Enter")
+    expect(page.get_by_role("heading", name="Betty Davis")).to_be_visible()
 
 
 def test_registering_an_owner_with_a_first_pet(staff_page):

@@ -23,7 +23,7 @@ WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 PAGES = [
     ("home", "/", "Welcome"),
     ("owners-find", "/owners/find", "Find owners"),
-    ("owners-list", "/owners?lastName=Page", "Owners named “Page…”"),
+    ("owners-list", "/owners?lastName=Page", "Owners matching “Page”"),
     ("owner", "/owners/{owner}", "George Franklin"),
     ("owner-new", "/owners/new", "New owner"),
     ("owner-edit", "/owners/{owner}/edit", "Edit owner"),
