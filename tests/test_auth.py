@@ -131,7 +131,8 @@ def records(dbs, today, app):
         vaccine = f.vaccine_type(session, "Route vaccine", ("cat",))
         dose = f.vaccination(session, pet, vaccine, today - timedelta(days=30))
         other = f.owner(session, "Other", telephone="+16085550199")  # to merge with
-        addressee = f.owner(session, last_name="Routemail", email="route@example.com")
+        addressee = f.owner(session, last_name="Routemail", email="route@example.com",
+                            telephone="+16085550177")
         message = queue(addressee, MessageKind.CONFIRMATION, "Route", "Text", "<p>HTML</p>",
                         "tests")
         session.commit()

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Owner
+from app.models.search_columns import fold
 
 # How many a warning lists: enough to see the pattern, never a whole page of owners.
 SHOWN = 10
@@ -31,18 +32,18 @@ def duplicates_query(values, exclude_id=None):
 
     Same telephone (E.164), same email, or same first name, last name and address, each
     ignoring case and surrounding spaces. Every rule is an index look-up
-    (ix_owners_telephone, ix_owners_email_lower, ix_owners_last_name_lower), so it is one
+    (ix_owners_telephone, ix_owners_email_lower, ix_owners_last_name_folded), so it is one
     cheap statement however many owners the clinic has. None when nothing can match.
     """
     telephone, email = values.get("telephone"), _folded(values.get("email"))
-    last_name = _folded(values.get("last_name"))
+    last_name = fold(values.get("last_name"))  # the search box's folding, and its index
     rules = {
         SAME_TELEPHONE: Owner.telephone == telephone if telephone else None,
         SAME_EMAIL: sa.func.lower(Owner.email) == email if email else None,
         # Last name by the search index, then first name and address among those few.
         SAME_NAME_AND_ADDRESS: sa.and_(
-            sa.func.lower(Owner.last_name) == last_name,
-            sa.func.lower(sa.func.trim(Owner.first_name)) == _folded(values.get("first_name")),
+            Owner.last_name_folded == last_name,
+            Owner.first_name_folded == fold(values.get("first_name")),
             sa.func.lower(sa.func.trim(Owner.address)) == _folded(values.get("address")),
         ) if last_name else None,
     }
