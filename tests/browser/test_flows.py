@@ -357,7 +357,7 @@ def test_an_admin_deletes_an_owner_and_it_is_gone(staff_page):
 
     expect(page.get_by_text("Owner Jeff Black and all their records were deleted.")).to_be_visible()
     find_owner(page, "Black")
-    expect(page.get_by_text("has not been found")).to_be_visible()
+    expect(page.get_by_text("No owner or pet has a name starting with “Black”.")).to_be_visible()
 
 
 def test_the_vets_list(staff_page):
