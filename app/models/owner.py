@@ -72,10 +72,9 @@ class Owner(Versioned, Timestamps, Base):
             postgresql_ops={"phone_digits_reversed": "text_pattern_ops"},
         ),
         sa.Index("ix_owners_last_name_first_name", "last_name", "first_name"),
-        # The duplicate warning's look-ups (app/owners/duplicates.py): the stored E.164
-        # number, and the email ignoring case.
+        # The duplicate warning's look-up of the stored E.164 number (app/owners/duplicates.py;
+        # its email and name rules use the folded columns' indexes above).
         sa.Index("ix_owners_telephone", "telephone"),
-        sa.Index("ix_owners_email_lower", sa.func.lower(sa.column("email"))),
     )
 
     @validates("first_name", "last_name", "email", "telephone")

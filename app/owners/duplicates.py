@@ -32,14 +32,15 @@ def duplicates_query(values, exclude_id=None):
 
     Same telephone (E.164), same email, or same first name, last name and address, each
     ignoring case and surrounding spaces. Every rule is an index look-up
-    (ix_owners_telephone, ix_owners_email_lower, ix_owners_last_name_folded), so it is one
+    (ix_owners_telephone, ix_owners_email_folded, ix_owners_last_name_folded), so it is one
     cheap statement however many owners the clinic has. None when nothing can match.
     """
-    telephone, email = values.get("telephone"), _folded(values.get("email"))
-    last_name = fold(values.get("last_name"))  # the search box's folding, and its index
+    # Names and email folded as the search box folds them (one rule), read from its indexes.
+    telephone, email = values.get("telephone"), fold(values.get("email") or None)
+    last_name = fold(values.get("last_name"))
     rules = {
         SAME_TELEPHONE: Owner.telephone == telephone if telephone else None,
-        SAME_EMAIL: sa.func.lower(Owner.email) == email if email else None,
+        SAME_EMAIL: Owner.email_folded == email if email else None,
         # Last name by the search index, then first name and address among those few.
         SAME_NAME_AND_ADDRESS: sa.and_(
             Owner.last_name_folded == last_name,

@@ -1,8 +1,9 @@
-"""duplicate owners and merges: indexes for the duplicate warning, and owner_merges
+"""duplicate owners and merges: the telephone index for the duplicate warning, and owner_merges
 
 Written by hand. The duplicate warning (app/owners/duplicates.py) looks owners up by their
-stored E.164 telephone and by their email ignoring case; both were full scans. Plain
-CREATE INDEX on both databases (no table rebuild: the owners' expression index stays).
+stored E.164 telephone, a full scan before this index (its email and name rules read the
+search box's folded columns and their indexes, migration 0020). Plain CREATE INDEX on both
+databases (no table rebuild: the owners' expression index stays).
 owner_merges keeps, for each owner merged away, the owner it was merged into, so that the
 removed owner's old links lead somewhere; it goes when the kept owner is deleted.
 
@@ -24,7 +25,6 @@ depends_on = None
 
 def upgrade():
     op.create_index('ix_owners_telephone', 'owners', ['telephone'], unique=False)
-    op.create_index('ix_owners_email_lower', 'owners', [sa.func.lower(sa.column('email'))], unique=False)
     op.create_table('owner_merges',
     sa.Column('removed_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('kept_id', sa.Integer(), nullable=False),
@@ -38,5 +38,4 @@ def upgrade():
 def downgrade():
     op.drop_index(op.f('ix_owner_merges_kept_id'), table_name='owner_merges')
     op.drop_table('owner_merges')
-    op.drop_index('ix_owners_email_lower', table_name='owners')
     op.drop_index('ix_owners_telephone', table_name='owners')
