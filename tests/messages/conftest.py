@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from app.messages.outbox import queue
-from app.models import MessageKind
+from app.models import MessageKind, MessageStatus
 from tests import factories as f
 from tests.messages.smtp import SMTPServer
 
@@ -44,3 +44,14 @@ def queue_message(session, owner=None, kind=MessageKind.CONFIRMATION, appointmen
                     queued_by="tests", appointment=appointment)
     session.flush()
     return message
+
+
+def queued(dbs, status=MessageStatus.PENDING, **fields):
+    """One committed message in ``status`` (and other ``fields``); its id."""
+    with dbs() as session:
+        message = queue_message(session)
+        message.status = status
+        for name, value in fields.items():
+            setattr(message, name, value)
+        session.commit()
+        return message.id

@@ -6,18 +6,7 @@ import sqlalchemy as sa
 
 from app.models import Message, MessageStatus
 from app.models.columns import utcnow
-from tests.messages.conftest import queue_message
-
-
-def queued(dbs, status=MessageStatus.PENDING, **fields):
-    """One committed message in ``status``; its id."""
-    with dbs() as session:
-        message = queue_message(session)
-        message.status = status
-        for name, value in fields.items():
-            setattr(message, name, value)
-        session.commit()
-        return message.id
+from tests.messages.conftest import queued
 
 
 def status_of(dbs, message_id):

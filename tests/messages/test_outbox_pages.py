@@ -9,19 +9,8 @@ from app.extensions import db
 from app.models import Message, MessageStatus
 from app.models.columns import utcnow
 from tests.concurrency import post_at_once
-from tests.messages.conftest import queue_message
+from tests.messages.conftest import queue_message, queued
 from tests.staff import signed_in
-
-
-def queued(dbs, status=MessageStatus.PENDING, **fields):
-    """One committed message in ``status``; its id."""
-    with dbs() as session:
-        message = queue_message(session)
-        message.status = status
-        for name, value in fields.items():
-            setattr(message, name, value)
-        session.commit()
-        return message.id
 
 
 def stored(dbs, message_id):
