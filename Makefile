@@ -59,8 +59,14 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	fi
 
 ## test: set up and run the test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+# On PYTEST_WORKERS processes at once (pytest-xdist; each has a database of its own, see
+# tests/conftest.py), a file's tests on one worker so that its servers start once; then the
+# few tests marked "alone" (they stop the shared PostgreSQL) with nothing beside them.
+# PYTEST_ARGS goes to both runs; exit status 5 is "no test selected".
+PYTEST_WORKERS ?= auto
 test: install-dev $(AXE)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not alone" $(PYTEST_ARGS)
+	$(BIN)/pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 ## newman: the Spring REST project's Postman collection against gunicorn (tests/newman/run.sh)
 # On SQLite; with TEST_DATABASE_URL, on a PostgreSQL database named after it plus "_newman".

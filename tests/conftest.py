@@ -11,14 +11,25 @@ from app.extensions import db
 from tests.staff import signed_in
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# pytest-xdist's worker name (gw0, gw1 ...), or None in a run without workers.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    """TEST_DATABASE_URL, or a fresh SQLite file for this run."""
-    if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'petclinic-test.db'}"
+    """TEST_DATABASE_URL, or a fresh SQLite file for this run.
+
+    Under pytest-xdist each worker has a database of its own: a SQLite file under its own
+    temporary directory, or a PostgreSQL database named after TEST_DATABASE_URL's plus the
+    worker's name, made for the run and dropped after it.
+    """
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'petclinic-test.db'}"
+    elif XDIST_WORKER:
+        with empty_database(TEST_DATABASE_URL, tmp_path_factory.getbasetemp(), XDIST_WORKER) as url:
+            yield url
+    else:
+        yield TEST_DATABASE_URL
 
 
 @contextlib.contextmanager

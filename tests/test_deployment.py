@@ -573,6 +573,7 @@ def load_on(server, headers):
         load.join(15)
 
 
+@pytest.mark.alone
 def test_a_postgresql_restart_gives_503s_then_200s_without_restarting_workers(
     server, staff, deployed_database
 ):
