@@ -15,7 +15,6 @@ from flask import (
 from flask_login import current_user
 
 from app.auth.permissions import can
-from app.calendar_feed.ical import feed_appointments, feed_etag, feed_window, vet_calendar
 from app.calendar_feed.services import (
     feed_for_secret,
     feed_of,
@@ -37,6 +36,9 @@ def feed(secret):
 
     A read only: nothing is written, whoever fetches it and however often.
     """
+    # Here, not at the top: icalendar costs every process ~25 ms to import, for this page only.
+    from app.calendar_feed.ical import feed_appointments, feed_etag, feed_window, vet_calendar
+
     calendar_feed = feed_for_secret(secret)
     if calendar_feed is None:
         abort(404)
