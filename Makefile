@@ -37,8 +37,7 @@ $(SECRET_KEY_FILE): | $(BIN)/python
 run: export SECRET_KEY ?= $(shell cat $(SECRET_KEY_FILE) 2>/dev/null)
 run: export SESSION_COOKIE_SECURE ?= false
 run: install $(SECRET_KEY_FILE)
-	$(BIN)/flask db upgrade
-	$(BIN)/flask seed demo
+	$(BIN)/flask seed demo --upgrade
 	@# The outbox's sender runs beside the server and stops with it. Without SMTP_HOST it
 	@# delivers nothing: the development backend logs each message (README, "Messages to owners").
 	@$(BIN)/flask messages worker --interval 5 & worker=$$!; \

@@ -56,6 +56,21 @@ def test_upgrade_check_downgrade_and_upgrade_again(migration_app):
     assert table_names(app) == model_tables | {"alembic_version"}
 
 
+def test_seed_demo_with_upgrade_migrates_first_then_seeds_and_skips_the_second_time(migration_app):
+    """`make run`'s one start-up command: `flask db upgrade`, then the demo clinic."""
+    runner = migration_app.test_cli_runner()
+
+    result = runner.invoke(args=["seed", "demo", "--upgrade"])
+    assert result.exit_code == 0, result.output
+    assert table_names(migration_app) == set(db.metadata.tables) | {"alembic_version"}
+    assert "Demo clinic created" in result.output
+    assert runner.invoke(args=["db", "check"]).exit_code == 0
+
+    again = runner.invoke(args=["seed", "demo", "--upgrade"])
+    assert again.exit_code == 0, again.output
+    assert "Demo clinic skipped" in again.output
+
+
 def test_visit_corrections_migration_keeps_the_visits_it_finds(migration_app):
     """0010: existing visits get version 1 and no author, and come back whole on downgrade."""
     app, runner = migration_app, migration_app.test_cli_runner()

@@ -26,8 +26,17 @@ seed = CommandGroup("seed", help="Fill the database with reference data or demo 
 
 
 @seed.command("demo")
-def seed_demo():
+@click.option(
+    "--upgrade",
+    is_flag=True,
+    help="Run `flask db upgrade` first, in this process (`make run`: one start-up, not two).",
+)
+def seed_demo(upgrade):
     """Reference data, a demo clinic and demo sign-ins; safe to run again (skips what exists)."""
+    if upgrade:
+        from flask_migrate import upgrade as upgrade_schema  # Alembic: only for --upgrade
+
+        upgrade_schema()
     with write_transactions():
         added = ensure_reference_data()
         added += ensure_vaccine_types()
