@@ -26,7 +26,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.config import DEFAULT_SECRET_KEY
-from tests.conftest import empty_database
+from tests.conftest import TEST_DATABASE_URL, empty_database
 
 pytestmark = pytest.mark.slow
 
@@ -574,6 +574,9 @@ def load_on(server, headers):
 
 
 @pytest.mark.alone
+@pytest.mark.skipif(  # before its servers start: `make test`'s second run is this test alone
+    "postgresql" not in (TEST_DATABASE_URL or ""), reason="needs the local PostgreSQL cluster"
+)
 def test_a_postgresql_restart_gives_503s_then_200s_without_restarting_workers(
     server, staff, deployed_database
 ):
