@@ -122,6 +122,17 @@ def test_readyz_is_503_json_and_healthz_still_200_when_the_database_is_unreachab
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
+def test_health_checks_read_and_set_no_session_cookie(sign_in):
+    client = sign_in("reception")
+    for path in ("/healthz", "/readyz"):
+        with client:
+            response = client.get(path)
+            assert not session  # the signed-in cookie was not read
+        assert "Set-Cookie" not in response.headers and "Cookie" not in response.vary
+        assert response.headers["X-Frame-Options"] == "DENY" and response.headers["X-Request-ID"]
+    assert client.get("/vets").status_code == 200  # still signed in
+
+
 def test_an_outage_page_renders_even_when_the_layout_itself_needs_the_database(tmp_path):
     unreachable = f"sqlite:///{tmp_path / 'no-such-directory' / 'petclinic.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": unreachable, "SECRET_KEY": "s"})

@@ -15,6 +15,9 @@ logger = logging.getLogger("petclinic.health")
 
 bp = Blueprint("ops", __name__)
 
+# No one signs in to these: they read no session cookie and set none (app.api.auth).
+SESSIONLESS_PATHS = frozenset({"/healthz", "/readyz"})
+
 
 @bp.get("/healthz")
 def healthz():
