@@ -57,7 +57,7 @@ def add_security_headers(response):
 
     One pass over the response's headers (setdefault would scan them twice per header).
     """
-    present = {name.lower() for name in response.headers.keys()}
+    present = {name.lower() for name, _ in response.headers}
     for name, value in SECURITY_HEADERS.items():
         if name.lower() not in present:
             response.headers.add(name, value)
