@@ -4,7 +4,7 @@ The pages' handlers (app.errors) and the API's (app.api.errors) both build on th
 so neither needs the other.
 """
 
-import uuid
+import secrets
 from urllib.parse import quote
 from datetime import UTC, datetime
 
@@ -17,9 +17,13 @@ PROBLEM_JSON = "application/problem+json"
 def request_id():
     """The id of the current request: the proxy's X-Request-ID, or one made up here."""
     if "request_id" not in g:
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        g.request_id = request_id_from(request.headers.get("X-Request-ID", ""))
     return g.request_id
+
+
+def request_id_from(incoming):
+    """The id for a request that came with this X-Request-ID ("" for none)."""
+    return incoming[:64] if incoming.isprintable() and incoming else secrets.token_hex(16)
 
 
 def wants_json():

@@ -2,7 +2,7 @@
 
 from flask import current_app, g, has_request_context
 
-from app.auth.permissions import can
+from app.auth.permissions import granted
 from app.clinic import clinic_now, clinic_time
 from app.concurrency import CHANGED_MEANWHILE
 from app.forms import CHOOSE
@@ -38,10 +38,11 @@ LIVING_PETS_ONLY = {"appointments.book", "free_slots.find"}
 
 def _allowed(entries):
     """(endpoint, label) of the entries whose page exists and which the user may open."""
+    views, permissions = current_app.view_functions, granted()
     return [
         (endpoint, label)
         for endpoint, label, permission in entries
-        if endpoint in current_app.view_functions and (permission is None or can(permission))
+        if endpoint in views and (permission is None or permission in permissions)
     ]
 
 

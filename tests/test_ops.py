@@ -11,7 +11,7 @@ from flask import request, session
 from app import config as app_config
 from app import create_app
 from app.extensions import db
-from app.ops.security import MISSING_SECRET_KEY
+from app.ops.security import MISSING_SECRET_KEY, SECURITY_HEADERS
 from tests.probes import probe
 
 GUNICORN_CONF = str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py")
@@ -120,6 +120,31 @@ def test_readyz_is_503_json_and_healthz_still_200_when_the_database_is_unreachab
     assert ready.get_json() == {"status": "unavailable", "reason": "database unreachable"}
     assert ready.headers["Cache-Control"] == "no-store"
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_health_checks_read_and_set_no_session_cookie(sign_in):
+    client = sign_in("reception")
+    with client:
+        ready = client.get("/readyz")
+        assert not session  # the signed-in cookie was not read
+    alive = client.get("/healthz")
+    for response in (ready, alive):
+        assert "Set-Cookie" not in response.headers and "Cookie" not in response.vary
+        assert response.headers["X-Frame-Options"] == "DENY" and response.headers["X-Request-ID"]
+    assert client.get("/vets").status_code == 200  # still signed in
+
+
+def test_healthz_is_answered_in_front_of_the_app_with_every_response_header(app):
+    client = app.test_client()
+    with client:
+        alive = client.get("/healthz", headers={"X-Request-ID": "probe-7"})
+        assert not request  # no request context: nothing of the app ran
+    assert alive.status_code == 200 and alive.get_json() == {"status": "ok"}
+    assert alive.headers["Cache-Control"] == "no-store"
+    assert alive.headers["X-Request-ID"] == "probe-7"
+    assert all(alive.headers[name] == value for name, value in SECURITY_HEADERS.items())
+    head = client.head("/healthz")
+    assert head.status_code == 200 and head.data == b"" and len(head.headers["X-Request-ID"]) == 32
 
 
 def test_an_outage_page_renders_even_when_the_layout_itself_needs_the_database(tmp_path):

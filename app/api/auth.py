@@ -14,6 +14,7 @@ from app.auth.services import SignInRefused, authenticate
 from app.database import write_transactions
 from app.extensions import db
 from app.models import User
+from app.ops.health import SESSIONLESS_PATHS
 from app.problems import is_api_request
 from app.tokens.services import TokenRefused, bearer_user
 from app.tokens.usage import note_use
@@ -87,18 +88,24 @@ def api_user(request):
     return g.get("api_user")
 
 
+def is_sessionless():
+    """Whether the request is one no cookie session is for: the API's, or a health check."""
+    return is_api_request() or request.path in SESSIONLESS_PATHS
+
+
 class CookielessApi(SecureCookieSessionInterface):
-    """Sessions for the pages only: under API_PREFIX no cookie is read or set."""
+    """Sessions for the pages only: under API_PREFIX and on the health checks no cookie is
+    read or set (the API's requests bring credentials instead; a health check needs none)."""
 
     def open_session(self, app, request):
-        """An empty session for the API (its requests bring Basic credentials instead)."""
-        if is_api_request():
+        """An empty session where no cookie is read, else the signed cookie's."""
+        if is_sessionless():
             return self.session_class()
         return super().open_session(app, request)
 
     def save_session(self, app, session, response):
-        """Never a Set-Cookie from the API."""
-        if not is_api_request():
+        """Never a Set-Cookie from the API or a health check."""
+        if not is_sessionless():
             super().save_session(app, session, response)
 
 

@@ -38,10 +38,15 @@ ADMIN = VET | {
 ROLE_PERMISSIONS = {Role.RECEPTION: RECEPTION, Role.VET: VET, Role.ADMIN: ADMIN}
 
 
+def granted(user=None):
+    """The permissions the (current) user holds: none when signed out."""
+    user = user if user is not None else current_user
+    return ROLE_PERMISSIONS.get(user.role, frozenset()) if user.is_authenticated else frozenset()
+
+
 def can(permission, user=None):
     """Whether the (current) user holds a permission."""
-    user = user if user is not None else current_user
-    return bool(user.is_authenticated) and permission in ROLE_PERMISSIONS.get(user.role, ())
+    return permission in granted(user)
 
 
 def permission_required(permission):

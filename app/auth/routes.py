@@ -18,7 +18,6 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "static",
     "bootstrap.static",
-    "ops.healthz",
     "ops.readyz",
     "calendar_feed.feed",
     "unsubscribe.confirm",

@@ -174,16 +174,22 @@ def end_sessions(user_id):
     return result.rowcount
 
 
+# Flask-Login's loader runs on every signed-in request: its statement is built once, its
+# values bound per call. Nothing is cached: a session ended or an account deactivated a
+# moment ago is refused on the very next request.
+SIGNED_IN_USER = (
+    sa.select(User)
+    .join(StaffSession, StaffSession.user_id == User.id)
+    .where(StaffSession.token_digest == sa.bindparam("digest"))
+    .where(StaffSession.expires_at > sa.bindparam("now"), User.active)
+)
+
+
 def load_user(token):
     """Flask-Login's loader: the active user of an unexpired session with this token, or None."""
     if not token:
         return None
-    user = db.session.scalar(
-        sa.select(User)
-        .join(StaffSession, StaffSession.user_id == User.id)
-        .where(StaffSession.token_digest == token_digest(token))
-        .where(StaffSession.expires_at > utcnow(), User.active)
-    )
+    user = db.session.scalar(SIGNED_IN_USER, {"digest": token_digest(token), "now": utcnow()})
     if user is not None:
         user.session_token = token
     return user

@@ -13,6 +13,7 @@ def register(app):
     security.require_secret_key(app)
     security.trust_proxy_headers(app)
     request_size.refuse_oversized_chunked_bodies(app)
+    health.answer_liveness_probes(app)
     app.after_request(security.add_security_headers)
     app.after_request(tag_with_request_id)
     app.teardown_appcontext(database_faults.close_session)

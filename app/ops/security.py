@@ -53,7 +53,12 @@ def trust_proxy_headers(app):
 
 
 def add_security_headers(response):
-    """Add the security headers to a response, keeping any that a view chose itself."""
+    """Add the security headers to a response, keeping any that a view chose itself.
+
+    One pass over the response's headers (setdefault would scan them twice per header).
+    """
+    present = {name.lower() for name, _ in response.headers}
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
