@@ -84,6 +84,7 @@ def index():
     limit = current_app.config["SEARCH_COUNT_LIMIT"]
     found = search.count(limit)
     page.total = min(found, limit)
+    search.with_pets(page.items)
     if page.total == 0:
         form.q.errors.append(search.miss())
         return render_template("owners/find.html", form=form)
