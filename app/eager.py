@@ -19,24 +19,26 @@ from app.extensions import db
 PARENT_IDS = "parent_ids"
 
 
-def _columns(collection):
-    """The parent's attribute and the child's column that join a one-to-many collection."""
+def _parent_columns(collection):
+    """The parent's attribute, and the column beside each child that holds its value."""
     prop = collection.property
-    ((local, remote),) = prop.local_remote_pairs
-    return prop.parent.get_property_by_column(local).key, remote
+    ((local, remote),) = prop.synchronize_pairs  # owners.id -> pets.owner_id, or to the
+    return prop.parent.get_property_by_column(local).key, remote  # association table's
 
 
 def collection_statement(collection, *options, where=None):
-    """A select of the children of a one-to-many ``collection`` for a list of parents.
+    """A select of (parent id, child) for the parents of a ``collection``: one-to-many or
+    many-to-many (through its association table).
 
     In the relationship's own order; ``where`` narrows it (upcoming appointments only),
     ``options`` load what the children show. Execute with ``fill``.
     """
     prop = collection.property
-    _, remote = _columns(collection)
-    statement = sa.select(prop.entity).where(
-        remote.in_(sa.bindparam(PARENT_IDS, expanding=True))
-    )
+    _, parent_id = _parent_columns(collection)
+    statement = sa.select(parent_id, prop.entity)
+    if prop.secondary is not None:
+        statement = statement.join_from(prop.entity, prop.secondary, prop.secondaryjoin)
+    statement = statement.where(parent_id.in_(sa.bindparam(PARENT_IDS, expanding=True)))
     if where is not None:
         statement = statement.where(where)
     if prop.order_by:
@@ -52,12 +54,11 @@ def fill(parents, collection, statement):
     """
     if not parents:
         return
-    parent_key, remote = _columns(collection)
-    child_key = collection.property.mapper.get_property_by_column(remote).key
+    parent_key, _ = _parent_columns(collection)
     children = {getattr(parent, parent_key): [] for parent in parents}
-    ids = list(children)
-    for child in db.session.scalars(statement, {PARENT_IDS: ids}).unique():
-        children[getattr(child, child_key)].append(child)
+    # unique(): a child's joined collections (a visit's addenda) repeat its row.
+    for parent_id, child in db.session.execute(statement, {PARENT_IDS: list(children)}).unique():
+        children[parent_id].append(child)
     name = collection.key
     for parent in parents:
         set_committed_value(parent, name, children[getattr(parent, parent_key)])
