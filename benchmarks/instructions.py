@@ -1,23 +1,28 @@
 """Instructions per request of each page, counted by callgrind: a figure the machine's load cannot move.
 
-    .venv/bin/python benchmarks/instructions.py                    # the demo clinic and 10,000 owners
-    .venv/bin/python benchmarks/instructions.py --sizes demo,100000 --requests 20
+    .venv/bin/python benchmarks/instructions.py          # demo, 10,000, 100,000 owners; both databases
+    .venv/bin/python benchmarks/instructions.py --sizes demo,10000 --databases sqlite --requests 10
 
-For each size it builds a SQLite database of its own (`flask db upgrade`, then `flask seed
-demo` or `flask seed bulk --owners N --seed 7`), then runs ONE Python process under
+For each database and size it builds a database of its own (a SQLite file, or a PostgreSQL
+database named after --postgresql-url, VACUUM ANALYZEd as autovacuum would; `flask db
+upgrade`, then `flask seed demo` or `flask seed bulk --owners N --seed 7`), then runs ONE
+Python process under
 `valgrind --tool=callgrind` that signs in through the form (as a receptionist), warms every
 page up (each path once, then a few rounds, so every statement is compiled and cached), and
-then serves --requests requests of each page in turn through Flask's test client. Between
-pages the process asks callgrind to dump its counters (`callgrind_control --dump`), so each
-page's interval holds its requests alone; the cost of one dump, measured as an empty interval,
-is taken off. Wall clock does not enter the figures: on these shared machines they repeat to
+then serves --requests requests of each page in turn through Flask's test client. Around
+each page's requests the process asks callgrind to dump its counters (`callgrind_control
+--dump`), so each page's interval holds its requests alone; the cost of one dump, measured
+as an empty interval, is taken off. A full garbage collection runs before each interval, so
+that one page's garbage is not collected, and counted, in the next page's. Wall clock does not enter the figures: on these shared machines they repeat to
 within a fraction of a per cent, where requests per second move 10-25 %.
 
 Needs valgrind (Debian's package: `make bench-instructions` installs it when missing). A run
-at the default sizes takes about 10 minutes; results go to benchmarks/results/instructions-*/.
+at the default sizes and databases takes about 25 minutes; results go to
+benchmarks/results/instructions-*/.
 """
 
 import argparse
+import gc
 import os
 import re
 import secrets
@@ -37,8 +42,14 @@ WARM_UP_ROUNDS = 3
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="demo,10000",
+    parser.add_argument("--sizes", default="demo,10000,100000",
                         help="comma-separated: demo (the demo clinic) or a number of owners")
+    parser.add_argument("--databases", default="sqlite,postgresql",
+                        help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--postgresql-url",
+                        default="postgresql+psycopg://postgres@127.0.0.1:5432/petclinic_instr_bench",
+                        help="names the PostgreSQL databases, one per size "
+                             "(petclinic_instr_10000_bench, ...): created and dropped here")
     parser.add_argument("--pages", default=",".join(PAGES), help="from: " + ", ".join(PAGES))
     parser.add_argument("--requests", type=int, default=20, help="requests per page, counted")
     parser.add_argument("--out", type=Path, default=None, help="where to keep databases and dumps")
@@ -47,6 +58,9 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     args.sizes = [size.strip() for size in args.sizes.split(",") if size.strip()]
     args.pages = [page.strip() for page in args.pages.split(",") if page.strip()]
+    args.databases = [kind.strip() for kind in args.databases.split(",") if kind.strip()]
+    if set(args.databases) - {"sqlite", "postgresql"} or not args.databases:
+        parser.error("--databases: sqlite, postgresql or both")
     unknown = set(args.pages) - set(PAGES)
     if unknown:
         parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
@@ -116,6 +130,8 @@ def serve(database_url, pages, requests):
         dump("empty")  # one dump's own cost, taken off each page's interval
         for page in pages:
             rotation = paths[page]
+            gc.collect()
+            dump(f"before {page}")
             for number in range(requests):
                 client.get(rotation[number % len(rotation)])
             dump(f"page {page}")
@@ -134,17 +150,27 @@ def flask(database_url, *args, stdin=None):
         raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stderr}")
 
 
-def seed(size, directory):
-    """A SQLite database of the given size, seeded as `make bench` seeds (demo: the demo clinic)."""
-    path = directory / f"petclinic-{size}.db"
-    path.unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
-    flask(url, "db", "upgrade")
+def database(kind, size, directory, postgresql):
+    """The database of one size: a SQLite file in the results folder, or a PostgreSQL one."""
+    from seeding import PostgresDatabase, SqliteDatabase, postgresql_url  # not in the served process
+
+    if kind == "sqlite":
+        return SqliteDatabase(directory, size)
+    return PostgresDatabase(postgresql_url(postgresql, size))
+
+
+def seed(store, size):
+    """Seed the database as `make bench` does (demo: the demo clinic); its URL."""
+    store.create()
+    flask(store.url, "db", "upgrade")
     if size == "demo":
-        flask(url, "seed", "demo")
+        flask(store.url, "seed", "demo")
     else:
-        flask(url, "seed", "bulk", "--owners", size, "--seed", "7")
-    return url
+        flask(store.url, "seed", "bulk", "--owners", size, "--seed", "7")
+    from seeding import analyze
+
+    analyze(store.url)
+    return store.url
 
 
 TRIGGER = re.compile(r"^desc: Trigger: dump (.+)$", re.MULTILINE)
@@ -162,10 +188,11 @@ def read_dumps(directory):
     return counts
 
 
-def measure(size, args, directory):
-    """Instructions per request of each page at one size."""
-    url = seed(size, directory)
-    dumps = directory / f"dumps-{size}"
+def measure(kind, size, args, directory):
+    """Instructions per request of each page at one size of one database."""
+    store = database(kind, size, directory, args.postgresql_url)
+    url = seed(store, size)
+    dumps = directory / f"dumps-{kind}-{size}"
     shutil.rmtree(dumps, ignore_errors=True)
     dumps.mkdir()
     python = sys.executable  # the virtualenv's interpreter (a link to the binary, not a shim)
@@ -178,10 +205,12 @@ def measure(size, args, directory):
         check=True, cwd=ROOT, stderr=open(dumps / "valgrind.log", "w"),
         env=os.environ | {"PYTHONPATH": str(ROOT)},
     )
+    if kind == "postgresql":
+        store.drop()
     counts = read_dumps(dumps)
     empty = counts["empty"]
     per_request = {page: (counts[f"page {page}"] - empty) / args.requests for page in args.pages}
-    print(f"  {size}: {time.monotonic() - started:.0f} s under callgrind", file=sys.stderr)
+    print(f"  {kind} {size}: {time.monotonic() - started:.0f} s under callgrind", file=sys.stderr)
     return per_request
 
 
@@ -195,13 +224,16 @@ def main(argv=None):
                          "(Debian's valgrind package)")
     out = args.out or ROOT / "benchmarks" / "results" / time.strftime("instructions-%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
-    results = {size: measure(size, args, out) for size in args.sizes}
-    sizes = [f"{'demo clinic' if s == 'demo' else f'{int(s):,} owners'}" for s in args.sizes]
-    width = max(len(s) for s in sizes) + 2
+    columns = [(kind, size) for kind in args.databases for size in args.sizes]
+    results = {column: measure(*column, args, out) for column in columns}
+    label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    headings = [f"{label[kind]}, {'demo' if size == 'demo' else f'{int(size):,}'}"
+                for kind, size in columns]
+    width = max(len(heading) for heading in headings) + 2
     print(f"Instructions per request (millions), {args.requests} requests per page, signed in")
-    print(f"{'page':10}" + "".join(f"{s:>{width}}" for s in sizes))
+    print(f"{'page':10}" + "".join(f"{heading:>{width}}" for heading in headings))
     for page in args.pages:
-        cells = "".join(f"{results[s][page] / 1e6:>{width}.2f}" for s in args.sizes)
+        cells = "".join(f"{results[column][page] / 1e6:>{width}.2f}" for column in columns)
         print(f"{page:10}{cells}")
     print(f"(databases and callgrind dumps in {out})")
 

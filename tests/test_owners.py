@@ -14,9 +14,10 @@ from app.models import Appointment, AppointmentStatus, Owner, Pet, Visit
 from app.owners.search_sql import after_prefix
 from app.owners.services import (
     last_name_starts_with,
-    owner_details_options,
+    owner_details,
     register_owner,
     search_owners,
+    upcoming_appointments,
 )
 from tests import factories as f
 
@@ -359,20 +360,24 @@ def test_owner_details_statements_do_not_grow_with_pets_and_appointments(
     assert statements.count == small_count <= 8
 
 
-def test_owner_details_options_are_built_once_a_day_and_list_that_days_appointments(dbs, today):
+def test_owner_details_statements_are_built_once_a_day_and_list_that_days_appointments(
+    app, dbs, today
+):
     with dbs() as session:
         owner_id = owner_with_history(session, today, appointments=3).id
     tomorrow, day_after = today + timedelta(days=1), today + timedelta(days=2)
-    assert owner_details_options(tomorrow) is owner_details_options(tomorrow)
+    assert upcoming_appointments(tomorrow) is upcoming_appointments(tomorrow)
 
     def upcoming_from(day):
-        with dbs() as session:
-            owner = session.get(Owner, owner_id, options=owner_details_options(day))
+        with app.app_context():
+            owner = owner_details(owner_id, day)
             return [a.starts_at.date() for a in owner.pets[0].appointments]
 
     # one a day from tomorrow at 08:00 (the cancelled one and the past one are never listed)
     assert upcoming_from(tomorrow) == [tomorrow, tomorrow + timedelta(days=1), tomorrow + timedelta(days=2)]
     assert upcoming_from(day_after) == [day_after, day_after + timedelta(days=1)]
+    with app.app_context():
+        assert owner_details(999999, today) is None
 
 
 def test_a_missing_owner_is_a_404_on_every_owner_page(client):

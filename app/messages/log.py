@@ -23,9 +23,13 @@ def owner_messages(owner_id):
     )
 
 
+# The owner page's, built once (its cache key too): the owner is a parameter.
+RECENT_MESSAGES = owner_messages(sa.bindparam("owner_id")).limit(RECENT + 1)
+
+
 def recent_messages(owner_id):
     """The latest RECENT messages and whether there are more: one statement."""
-    rows = db.session.scalars(owner_messages(owner_id).limit(RECENT + 1)).all()
+    rows = db.session.scalars(RECENT_MESSAGES, {"owner_id": owner_id}).all()
     return rows[:RECENT], len(rows) > RECENT
 
 

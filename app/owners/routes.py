@@ -32,7 +32,7 @@ from app.owners.search import OwnerSearch
 from app.owners.services import (
     delete_owner,
     owner_deletion_options,
-    owner_details_options,
+    owner_details,
     owner_values,
     register_owner,
     update_owner,
@@ -84,6 +84,7 @@ def index():
     limit = current_app.config["SEARCH_COUNT_LIMIT"]
     found = search.count(limit)
     page.total = min(found, limit)
+    search.with_pets(page.items)
     if page.total == 0:
         form.q.errors.append(search.miss())
         return render_template("owners/find.html", form=form)
@@ -145,7 +146,7 @@ def duplicates_to_confirm(form, owner=None):
 @permission_required("owners.view")
 def detail(owner_id):
     """The owner, every pet with its visits and upcoming appointments."""
-    owner = db.session.get(Owner, owner_id, options=owner_details_options(clinic_today()))
+    owner = owner_details(owner_id, clinic_today())
     if owner is None:
         kept = merged_into(owner_id) or abort(404)
         # Not a bare 404: an old link or bookmark leads to the owner it was merged into.

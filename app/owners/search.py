@@ -7,21 +7,25 @@ telephone ends with those digits (at least four) or is that number. An @: owners
 email starts with the text. Everything is compared folded (app/models/search_columns.py).
 """
 
+import functools
 import re
 
 import sqlalchemy as sa
 
+from app.eager import collection_statement, fill
 from app.extensions import db
 from app.models import Owner, Pet
 from app.models.pet import MICROCHIP_DIGITS
 from app.models.search_columns import fold, reversed_digits
 from app.owners.search_sql import AmongRows, starts_with
-from app.owners.services import search_owners
+from app.owners.services import last_name_order
 from app.phone import InvalidPhoneNumber, normalise_phone
 
 # What a telephone number is typed with (app/phone.py accepts the same characters).
 NUMBER_TEXT = re.compile(r"[0-9 +\-().]*[0-9][0-9 +\-().]*")
 MIN_PHONE_DIGITS = 4
+# The pets listed beside a page of owners: one statement, built once (app/eager.py).
+OWNERS_PETS = collection_statement(Owner.pets)
 
 
 class OwnerSearch:
@@ -93,8 +97,11 @@ class OwnerSearch:
         except InvalidPhoneNumber:
             return None
 
+    @functools.cached_property
     def _found(self):
-        """The ids found, as one select; None when the text cannot match anything."""
+        """The ids found, as one select; None when the text cannot match anything.
+
+        Built once for the page of owners and their count."""
         # Uncorrelated: each branch reads its own index, whatever query the select goes in.
         ids = [select.correlate(None) for select in self.owner_ids()]
         if not ids:
@@ -102,11 +109,11 @@ class OwnerSearch:
         return ids[0] if len(ids) == 1 else sa.union(*ids)
 
     def owners(self):
-        """A select of the owners found, with their pets, in last-name order."""
-        query = search_owners("")
+        """A select of the owners found, in last-name order (``with_pets`` lists their pets)."""
+        query = sa.select(Owner).order_by(*last_name_order())
         if self.kind == "all":
             return query
-        found = self._found()
+        found = self._found
         if found is None:
             return query.where(sa.false())
         return query.where(AmongRows(Owner.id, found.scalar_subquery()))
@@ -118,7 +125,7 @@ class OwnerSearch:
         if self.kind == "all":
             matches = sa.select(Owner.id)
         else:
-            matches = self._found()
+            matches = self._found
             if matches is None:
                 matches = sa.select(Owner.id).where(sa.false())
             elif not isinstance(matches, sa.CompoundSelect):
@@ -128,6 +135,12 @@ class OwnerSearch:
     def count(self, limit):
         """How many owners are found, counting no further than ``limit`` + 1."""
         return db.session.scalar(self.count_query(limit))
+
+    @staticmethod
+    def with_pets(owners):
+        """Load the pets of a page of owners found."""
+        fill(owners, Owner.pets, OWNERS_PETS)
+        return owners
 
     def highlights(self, pet):
         """Whether this pet (of an owner found) is one that matched."""

@@ -31,11 +31,18 @@ from app.weights.services import load_weight_history
 bp = Blueprint("pets", __name__, url_prefix="/owners/<int:owner_id>/pets")
 
 
+# Built once: its cache key is computed once, not on every request.
+PET_OF_OWNER = (
+    sa.select(Pet)
+    .options(joinedload(Pet.owner), joinedload(Pet.type))
+    .where(Pet.id == sa.bindparam("pet_id"), Pet.owner_id == sa.bindparam("owner_id"))
+)
+
+
 def owner_pet_or_404(owner_id, pet_id):
-    """The pet, only if it belongs to that owner (with its type)."""
-    return db.first_or_404(
-        sa.select(Pet).options(joinedload(Pet.type)).where(Pet.id == pet_id, Pet.owner_id == owner_id)
-    )
+    """The pet, only if it belongs to that owner (with its owner and type)."""
+    pet = db.session.execute(PET_OF_OWNER, {"pet_id": pet_id, "owner_id": owner_id}).scalar()
+    return pet if pet is not None else abort(404)
 
 
 # What a desk sees of a pet saved by someone else meanwhile.
@@ -98,8 +105,8 @@ def new(owner_id):
 @permission_required("pets.edit")
 def edit(owner_id, pet_id):
     """Change a pet's name, birth date, type or profile (sex, microchip, deceased ...)."""
-    owner = db.get_or_404(Owner, owner_id)
     pet = owner_pet_or_404(owner_id, pet_id)
+    owner = pet.owner
     form = PetForm(obj=pet)
     if form.validate_on_submit():
         try:

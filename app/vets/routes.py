@@ -27,12 +27,13 @@ from app.pagination import page_number
 from app.problems import wants_json
 from app.vets.forms import VetForm
 from app.vets.services import (
+    VETS_BY_NAME,
     VetInUse,
     create_vet,
     delete_vet,
     update_vet,
     vet_has_records,
-    vets_query,
+    with_specialties,
 )
 from app.working_time.services import absences_of
 
@@ -63,7 +64,8 @@ def vet_json(vet):
 @permission_required("vets.view")
 def index():
     """Vets with their specialties, a page at a time; JSON when the client asks for it."""
-    page = db.paginate(vets_query(), page=page_number(), per_page=current_app.config["PAGE_SIZE"])
+    page = db.paginate(VETS_BY_NAME, page=page_number(), per_page=current_app.config["PAGE_SIZE"])
+    with_specialties(page.items)
     if wants_json():
         return jsonify(
             vetList=[vet_json(vet) for vet in page.items],

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.eager import collection_statement, fill
 from app.extensions import db
 from app.models import Appointment, Specialty, Vet, Visit
 
@@ -11,11 +12,21 @@ class VetInUse(ValueError):
     """The vet has appointments or visits, so is deactivated instead of deleted."""
 
 
+# The vets list's statements, built once (app/eager.py): a page of vets, then their
+# specialties in one statement.
+VETS_BY_NAME = sa.select(Vet).order_by(Vet.last_name, Vet.first_name, Vet.id)
+VET_SPECIALTIES = collection_statement(Vet.specialties)
+
+
+def with_specialties(vets):
+    """Load the specialties of a list of vets."""
+    fill(vets, Vet.specialties, VET_SPECIALTIES)
+    return vets
+
+
 def vets_query(active_only=False):
     """A select of vets by name with their specialties (one selectinload)."""
-    query = sa.select(Vet).options(selectinload(Vet.specialties)).order_by(
-        Vet.last_name, Vet.first_name, Vet.id
-    )
+    query = VETS_BY_NAME.options(selectinload(Vet.specialties))
     if active_only:
         query = query.where(Vet.active)
     return query
