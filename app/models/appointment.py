@@ -141,19 +141,31 @@ class Appointment(Versioned, Timestamps, Base):
         appointment's own day (a visit is never dated in the future); a no-show only once
         the appointment should have started.
         """
-        if status not in TRANSITIONS.get(self.status, set()):
+        rule = self._rule_broken(status, now)
+        if rule == "transition":
             return (f"A {self.status.label.lower()} appointment cannot be marked "
                     f"{status.label.lower()}.")
-        if status in ON_THE_DAY and now.date() != self.starts_at.date():
+        if rule == "on the day":
             return (f"{status.label} only on the appointment's day, "
                     f"{self.starts_at:%d %b %Y}.")
-        if status is AppointmentStatus.NO_SHOW and now < self.starts_at:
+        if rule == "after the start":
             return f"A no-show can be marked only after the start, {self.starts_at:%H:%M}."
+        return None
+
+    def _rule_broken(self, status, now):
+        """Which of refusal's rules the move breaks, or None: no message is made for it."""
+        if status not in TRANSITIONS.get(self.status, ()):
+            return "transition"
+        if status in ON_THE_DAY and now.date() != self.starts_at.date():
+            return "on the day"
+        if status is AppointmentStatus.NO_SHOW and now < self.starts_at:
+            return "after the start"
         return None
 
     def can_become(self, status, now):
         """Whether the status may move to ``status`` at ``now``."""
-        return self.refusal(status, now) is None
+        # Asked for every button of every row of the day sheet: the rules without the words.
+        return self._rule_broken(status, now) is None
 
     def allowed_actions(self, actions, now):
         """The keys of ``actions`` ({name: (status, ...)}) whose status this one may move to."""
