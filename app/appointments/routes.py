@@ -11,6 +11,7 @@ from app.appointments.schedule import (
     appointment_options,
     appointment_page_options,
     day_sheet,
+    day_sheet_row_options,
     day_sheet_vets,
     has_day_sheet,
 )
@@ -37,6 +38,9 @@ from app.weights.forms import CheckInForm
 from app.weights.services import WeightRefused, record_weight
 
 bp = Blueprint("appointments", __name__)
+
+# Built once: loader options are immutable and hold no session.
+DAY_SHEET_ROWS = day_sheet_row_options()
 
 # What a desk sees of an appointment changed by someone else meanwhile.
 APPOINTMENT_LABELS = {
@@ -132,7 +136,7 @@ def day():
     )
     by_vet = {vet.id: [] for vet in page.items}
     names = {vet.id: vet.full_name for vet in page.items}
-    for appointment in day_sheet(sheet_day, vet_ids=list(by_vet)):
+    for appointment in day_sheet(sheet_day, vet_ids=list(by_vet), options=DAY_SHEET_ROWS):
         by_vet[appointment.vet_id].append(appointment)
     return render_template(
         "appointments/day.html",

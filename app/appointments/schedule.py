@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Appointment, AppointmentStatus, Pet, Vet
+from app.models import Appointment, AppointmentStatus, Owner, Pet, Vet
 
 
 def appointment_options():
@@ -52,13 +52,33 @@ def day_bounds(day):
     return start, start + timedelta(days=1)
 
 
-def day_sheet(day, vet_id=None, vet_ids=None):
-    """A day's appointments (of one vet or some, if asked) with pet, owner and vet, in one query."""
+def day_sheet_row_options():
+    """appointment_options for the rows of the day sheet page: of the pet and its owner,
+    only the columns a row shows (a busy day is hundreds of rows); any other raises."""
+    pet = joinedload(Appointment.pet).load_only(
+        Pet.name, Pet.owner_id, Pet.type_id, Pet.deceased_on, raiseload=True
+    )
+    return [
+        pet.joinedload(Pet.owner).load_only(
+            Owner.first_name, Owner.last_name, Owner.telephone, raiseload=True
+        ),
+        pet.joinedload(Pet.type),
+        pet.selectinload(Pet.alerts),
+        joinedload(Appointment.vet),
+        joinedload(Appointment.type),
+    ]
+
+
+def day_sheet(day, vet_id=None, vet_ids=None, options=None):
+    """A day's appointments (of one vet or some, if asked) with pet, owner and vet, in one query.
+
+    ``options``: loader options instead of appointment_options().
+    """
     start, end = day_bounds(day)
     query = (
         sa.select(Appointment)
         .join(Appointment.vet)
-        .options(*appointment_options())
+        .options(*(appointment_options() if options is None else options))
         .where(Appointment.starts_at >= start, Appointment.starts_at < end)
         .order_by(Vet.last_name, Vet.first_name, Vet.id, Appointment.starts_at)
     )
