@@ -1,15 +1,13 @@
 """Pet pages under their owner: show, add, edit, delete."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import permission_required
 from app.clinic import clinic_now, clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.confirmation import confirmation_page, counted, in_words
 from app.extensions import db
-from app.models import Owner, Pet
+from app.models import Owner
 from app.owners.choosing import ChooseOwnerForm, candidates
 from app.pets.forms import PetForm, refused_pet_form
 from app.pets.profile import PROFILE_FIELDS
@@ -31,18 +29,9 @@ from app.weights.services import load_weight_history
 bp = Blueprint("pets", __name__, url_prefix="/owners/<int:owner_id>/pets")
 
 
-# Built once: its cache key is computed once, not on every request.
-PET_OF_OWNER = (
-    sa.select(Pet)
-    .options(joinedload(Pet.owner), joinedload(Pet.type))
-    .where(Pet.id == sa.bindparam("pet_id"), Pet.owner_id == sa.bindparam("owner_id"))
-)
-
-
 def owner_pet_or_404(owner_id, pet_id):
     """The pet, only if it belongs to that owner (with its owner and type)."""
-    pet = db.session.execute(PET_OF_OWNER, {"pet_id": pet_id, "owner_id": owner_id}).scalar()
-    return pet if pet is not None else abort(404)
+    return pet_with_owner(owner_id, pet_id, alerts=False) or abort(404)
 
 
 # What a desk sees of a pet saved by someone else meanwhile.

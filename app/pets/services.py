@@ -173,13 +173,20 @@ def records_of(pet_id, now):
     return row._asdict()
 
 
-def pet_with_owner(owner_id, pet_id):
-    """The pet of that owner with its owner, type and alerts loaded, or None."""
-    return db.session.scalar(
-        sa.select(Pet)
-        .options(joinedload(Pet.owner), joinedload(Pet.type), selectinload(Pet.alerts))
-        .where(Pet.id == pet_id, Pet.owner_id == owner_id)
-    )
+# The pet of that owner, with its owner and type: built once, its cache key too.
+PET_OF_OWNER = (
+    sa.select(Pet)
+    .options(joinedload(Pet.owner), joinedload(Pet.type))
+    .where(Pet.id == sa.bindparam("pet_id"), Pet.owner_id == sa.bindparam("owner_id"))
+)
+PET_OF_OWNER_WITH_ALERTS = PET_OF_OWNER.options(selectinload(Pet.alerts))
+
+
+def pet_with_owner(owner_id, pet_id, alerts=True):
+    """The pet of that owner with its owner, type and (unless ``alerts`` is False) alerts
+    loaded, or None."""
+    statement = PET_OF_OWNER_WITH_ALERTS if alerts else PET_OF_OWNER
+    return db.session.scalar(statement, {"pet_id": pet_id, "owner_id": owner_id})
 
 
 def pet_page(owner_id, pet_id):
