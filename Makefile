@@ -6,7 +6,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test newman bench bench-instructions install install-dev clean
+.PHONY: run test newman bench bench-instructions install install-dev catalogs clean
+.PHONY: messages-extract messages-update messages-init
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "PetClinic needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -21,8 +22,31 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+## Languages (README, "Languages"): the catalogs are written in translations/<lang>/.../messages.po
+## and compiled here into the .mo files the app reads (never committed).
+CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+install: $(VENV)/.installed $(COMPILED)
+install-dev: $(VENV)/.installed-dev $(COMPILED)
+
+catalogs: $(COMPILED)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	@$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+
+## messages-extract: every marked string of app/ and templates/ into translations/messages.pot
+messages-extract: install
+	@mkdir -p translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -c TRANSLATORS: \
+	  --sort-by-file --no-wrap --project PetClinic -o translations/messages.pot app templates
+
+## messages-update: bring each language's catalog up to the template (new strings come in empty)
+messages-update: messages-extract
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching -i translations/messages.pot -d translations
+
+## messages-init: start a new language's catalog, e.g. make messages-init LANG_CODE=it
+messages-init: messages-extract
+	$(BIN)/pybabel init -i translations/messages.pot -d translations -l $(LANG_CODE)
 
 ## run: set up, migrate, seed the demo clinic (first time only), start the development server
 ## and the messages worker beside it

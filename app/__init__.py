@@ -139,10 +139,12 @@ def register_errorhandlers(app):
 
 
 def register_template_helpers(app):
-    """Filters the templates share."""
+    """Filters the templates share, and the language each page speaks."""
+    from app.i18n import init_i18n
     from app.templating import register
 
     register(app)
+    init_i18n(app)
 
 
 def register_commands(app):

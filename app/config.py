@@ -108,6 +108,9 @@ def from_environment():
         # Benchmarks only: each response's SQL statement count in X-SQL-Statements (app/ops).
         "SQL_STATEMENT_HEADER": _env_bool("SQL_STATEMENT_HEADER", False),
         "CLINIC_TIMEZONE": os.environ.get("CLINIC_TIMEZONE", "America/Chicago"),
+        # The language of pages when neither the user nor the browser names one the app speaks,
+        # and of messages to owners who have none of their own (app/i18n.py).
+        "CLINIC_LOCALE": _env_choice("CLINIC_LOCALE", "en", ("en", "es", "fr", "de")),
         # The clinic's hours every day until an administrator sets them per weekday.
         "CLINIC_OPENS": _env_time("CLINIC_OPENS", time(8, 0)),
         "CLINIC_CLOSES": _env_time("CLINIC_CLOSES", time(18, 0)),

@@ -3,7 +3,7 @@
 from flask import current_app, g, has_request_context
 
 from app.auth.permissions import granted
-from app.clinic import clinic_now, clinic_time
+from app.clinic import clinic_now
 from app.concurrency import CHANGED_MEANWHILE
 from app.forms import CHOOSE
 from app.phone import format_phone
@@ -84,13 +84,11 @@ def invalid_field_attributes(field, attributes):
 def register(app):
     """Install the filters and globals on the app."""
     app.add_template_filter(format_phone, "phone")
-    app.add_template_filter(lambda d: d.strftime("%d %b %Y") if d else "", "day")
     app.add_template_filter(lambda t: t.strftime("%H:%M") if t else "", "hhmm")
     app.add_template_filter(lambda t: t.strftime("%d %b %Y %H:%M UTC") if t else "", "utc")
     app.add_template_global(nav_links)
     app.add_template_global(pet_actions)
     app.add_template_global(clinic_now)
-    app.add_template_filter(clinic_time, "clinic_time")
     app.add_template_global(lambda: current_app.config["CLINIC_TIMEZONE"], "clinic_zone")
     app.add_template_global(CHOOSE, "choose")
     app.add_template_global(CHANGED_MEANWHILE, "changed_meanwhile")

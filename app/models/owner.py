@@ -34,6 +34,8 @@ class Owner(Versioned, Timestamps, Base):
     email_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     email_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     email_consent_by: Mapped[str | None] = mapped_column(sa.String(80))
+    # The language messages to the owner are written in (app/i18n.py), or None for the clinic's.
+    language: Mapped[str | None] = mapped_column(sa.String(5))
     # What the search box compares (app/owners/search.py): names and email folded in Python
     # the same way for both databases, and the telephone's digits last first, so that its
     # last digits ("1023") are a prefix. Kept by the ORM and by every INSERT.

@@ -42,6 +42,8 @@ class User(UserMixin, Timestamps, Base):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language the user's pages speak (app/i18n.py), or None for the browser's.
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
 
     vet: Mapped[Vet | None] = relationship(lazy="raise_on_sql")
 

@@ -1,0 +1,124 @@
+"""Languages: which one a page speaks, and dates and numbers in it (Flask-Babel).
+
+A page speaks the signed-in user's language (chosen on the account page), else the best match
+for the browser's Accept-Language, else the clinic's (CLINIC_LOCALE). Outside a request (the
+`flask` commands, the messages worker) it is the clinic's. A message to an owner is written in
+the owner's language (``for_owner``). The strings are marked in the source with ``_`` (and
+``_l`` where a string is made at import, as form labels are, and read in a request); the
+catalogs are translations/<lang>/LC_MESSAGES/messages.po, compiled by the Makefile (README,
+"Languages").
+
+Times stay the clinic's wall clock everywhere (app/clinic.py); only how they are written
+follows the language. English keeps the clinic's house style ("03 Dec 2026"); the others
+write Babel's medium date for their locale ("3 dic 2026", "03.12.2026").
+"""
+
+from pathlib import Path
+
+from babel import Locale
+from flask import current_app, has_request_context, request
+from flask_babel import Babel, force_locale, format_date, format_datetime, format_decimal
+from flask_babel import get_locale as current_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+__all__ = ["LANGUAGES", "_", "_l", "babel", "current_locale", "for_owner", "init_i18n"]
+
+# The languages the app is written in, each named in itself, as a language menu shows them.
+LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
+SOURCE_LANGUAGE = "en"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+babel = Babel()
+
+
+def clinic_locale():
+    """The clinic's language (CLINIC_LOCALE)."""
+    return current_app.config["CLINIC_LOCALE"]
+
+
+def select_locale():
+    """The language of this request: the user's choice, the browser's, the clinic's."""
+    if not has_request_context():
+        return clinic_locale()
+    chosen = getattr(current_user, "locale", None) if current_user else None
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or clinic_locale()
+
+
+def select_timezone():
+    """Every time is the clinic's wall clock (CLINIC_TIMEZONE), whoever reads it."""
+    return current_app.config["CLINIC_TIMEZONE"]
+
+
+def for_owner(owner):
+    """A context in which text is written in ``owner``'s language (else the clinic's)."""
+    language = getattr(owner, "language", None)
+    return force_locale(language if language in LANGUAGES else clinic_locale())
+
+
+def _english():
+    return str(current_locale()) == SOURCE_LANGUAGE
+
+
+def day(value):
+    """A date: 03 Dec 2026 in English, the locale's medium date in the others."""
+    if not value:
+        return ""
+    return value.strftime("%d %b %Y") if _english() else format_date(value, "medium")
+
+
+def weekday(value, width="wide"):
+    """The name of a date's weekday (Thursday, jueves), or its short form (Thu, jue)."""
+    if not value:
+        return ""
+    return format_date(value, "EEEE" if width == "wide" else "EEE")
+
+
+def day_and_time(value):
+    """A wall-clock date and time: 03 Dec 2026 10:00, or the locale's medium date and HH:mm."""
+    if not value:
+        return ""
+    return f"{day(value)} {value:%H:%M}"
+
+
+def moment(value):
+    """A stored UTC timestamp in the clinic's time zone: 04 May 2026 10:00 CDT."""
+    if not value:
+        return ""
+    if _english():
+        from app.clinic import clinic_time
+
+        return clinic_time(value)
+    return format_datetime(value, "medium")
+
+
+def number(value, digits=None):
+    """A number as the locale writes it: 4.5 in English, 4,5 in the others."""
+    if value is None:
+        return ""
+    pattern = None if digits is None else "#,##0." + "0" * digits
+    return format_decimal(value, format=pattern)
+
+
+def language_name(code):
+    """A language's own name (Español), for a code the app speaks; the code otherwise."""
+    return LANGUAGES.get(code) or (Locale.parse(code).get_display_name() if code else "")
+
+
+def init_i18n(app):
+    """Bind Flask-Babel and give the templates the formatting filters."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["CLINIC_LOCALE"])
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["CLINIC_TIMEZONE"])
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.add_template_filter(day, "day")
+    app.add_template_filter(weekday, "weekday")
+    app.add_template_filter(day_and_time, "day_and_time")
+    app.add_template_filter(moment, "clinic_time")
+    app.add_template_filter(number, "number")
+    app.add_template_filter(language_name, "language_name")
+    app.add_template_global(LANGUAGES, "languages")
+    app.add_template_global(current_locale, "current_locale")
