@@ -15,15 +15,19 @@ write Babel's medium date for their locale ("3 dic 2026", "03.12.2026").
 
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, dates, numbers
 from flask import current_app, has_request_context, request
-from flask_babel import Babel, force_locale, format_date, format_datetime, format_decimal
+from flask_babel import Babel, force_locale, format_datetime
 from flask_babel import get_locale as current_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
-__all__ = ["LANGUAGES", "_", "_l", "babel", "current_locale", "for_owner", "init_i18n"]
+__all__ = [
+    "LANGUAGES", "_", "_l", "babel", "current_locale", "for_owner", "full_day", "init_i18n",
+    "long_day", "ngettext",
+]
 
 # The languages the app is written in, each named in itself, as a language menu shows them.
 LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
@@ -63,18 +67,36 @@ def _english():
     return str(current_locale()) == SOURCE_LANGUAGE
 
 
+# The dates and times below are the clinic's wall clock already (naive): Babel writes them as
+# they are, where Flask-Babel's own format_date would move them from UTC to the time zone.
 def day(value):
     """A date: 03 Dec 2026 in English, the locale's medium date in the others."""
     if not value:
         return ""
-    return value.strftime("%d %b %Y") if _english() else format_date(value, "medium")
+    if _english():
+        return value.strftime("%d %b %Y")
+    return dates.format_date(value, "medium", locale=current_locale())
+
+
+def long_day(value):
+    """A date as a letter writes it: 3 December 2026, 3 de diciembre de 2026."""
+    if _english():
+        return f"{value.day} {value:%B %Y}"
+    return dates.format_date(value, "long", locale=current_locale())
+
+
+def full_day(value):
+    """A date with its weekday: Thursday 3 December 2026, jeudi 3 décembre 2026."""
+    if _english():
+        return f"{value:%A} {value.day} {value:%B %Y}"
+    return dates.format_date(value, "full", locale=current_locale())
 
 
 def weekday(value, width="wide"):
     """The name of a date's weekday (Thursday, jueves), or its short form (Thu, jue)."""
     if not value:
         return ""
-    return format_date(value, "EEEE" if width == "wide" else "EEE")
+    return dates.format_date(value, "EEEE" if width == "wide" else "EEE", locale=current_locale())
 
 
 def day_and_time(value):
@@ -100,7 +122,7 @@ def number(value, digits=None):
     if value is None:
         return ""
     pattern = None if digits is None else "#,##0." + "0" * digits
-    return format_decimal(value, format=pattern)
+    return numbers.format_decimal(value, format=pattern, locale=current_locale())
 
 
 def language_name(code):

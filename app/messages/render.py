@@ -3,7 +3,8 @@
 The text template holds the subject too (``{% block subject %}``). Flask's environment
 autoescapes by file name (select_jinja_autoescape): the .html templates are escaped, the .txt
 ones are not, so an owner's name with an ampersand reads right in both. Appointment times are
-the clinic's wall-clock time, as everywhere in the app.
+the clinic's wall-clock time, as everywhere in the app. A message is written in the owner's
+language, else the clinic's (app/i18n.py), whoever sends it.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from datetime import date, datetime
 
 from flask import current_app
 
+from app.i18n import _, for_owner, full_day, long_day
 from app.messages.tokens import unsubscribe_url
 from app.models import MessageKind
 
@@ -38,12 +40,12 @@ class DueDose:
 
 def when(moment):
     """An appointment's time as an owner reads it: Thursday 3 December 2026 at 10:00."""
-    return f"{moment:%A} {moment.day} {moment:%B %Y} at {moment:%H:%M}"
+    return _("%(day)s at %(time)s", day=full_day(moment), time=f"{moment:%H:%M}")
 
 
 def on_day(day):
     """A date as an owner reads it: 3 December 2026."""
-    return f"{day.day} {day:%B %Y}"
+    return long_day(day)
 
 
 def clinic():
@@ -64,8 +66,9 @@ def render(kind, owner, **context):
     env = current_app.jinja_env
     values = {"owner": owner, "clinic": clinic(), "unsubscribe_url": unsubscribe_url(owner.id),
               "when": when, "on_day": on_day, "kind": kind, **context}
-    text_template = env.get_template(f"email/{kind.value}.txt")
-    subject = "".join(text_template.blocks["subject"](text_template.new_context(values)))
-    text = text_template.render(values)
-    html = env.get_template(f"email/{kind.value}.html").render(values)
+    with for_owner(owner):
+        text_template = env.get_template(f"email/{kind.value}.txt")
+        subject = "".join(text_template.blocks["subject"](text_template.new_context(values)))
+        text = text_template.render(values)
+        html = env.get_template(f"email/{kind.value}.html").render(values)
     return " ".join(subject.split()), text.strip() + "\n", html
