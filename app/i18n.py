@@ -26,7 +26,8 @@ from flask_login import current_user
 
 __all__ = [
     "LANGUAGES", "_", "_l", "babel", "current_locale", "for_owner", "full_day", "init_i18n",
-    "long_day", "ngettext",
+    "day", "day_and_time", "long_day", "month", "ngettext", "number", "short_day", "weekday",
+    "weekday_name",
 ]
 
 # The languages the app is written in, each named in itself, as a language menu shows them.
@@ -92,6 +93,27 @@ def full_day(value):
     return dates.format_date(value, "full", locale=current_locale())
 
 
+def short_day(value):
+    """A date with its short weekday: Thu 03 Dec 2026, jue, 3 dic 2026."""
+    if not value:
+        return ""
+    if _english():
+        return value.strftime("%a %d %b %Y")
+    return dates.format_skeleton("yMMMEd", value, locale=current_locale())
+
+
+def month(value):
+    """A month and its year: December 2026, diciembre de 2026."""
+    if _english():
+        return value.strftime("%B %Y")
+    return dates.format_skeleton("yMMMM", value, locale=current_locale())
+
+
+def weekday_name(index, width="wide"):
+    """The name of a weekday by its number, Monday 0 (as date.weekday() counts)."""
+    return current_locale().days["format"][width if width == "wide" else "abbreviated"][index]
+
+
 def weekday(value, width="wide"):
     """The name of a date's weekday (Thursday, jueves), or its short form (Thu, jue)."""
     if not value:
@@ -139,6 +161,9 @@ def init_i18n(app):
     app.add_template_filter(day, "day")
     app.add_template_filter(weekday, "weekday")
     app.add_template_filter(day_and_time, "day_and_time")
+    app.add_template_filter(short_day, "short_day")
+    app.add_template_filter(month, "month")
+    app.add_template_filter(weekday_name, "weekday_name")
     app.add_template_filter(moment, "clinic_time")
     app.add_template_filter(number, "number")
     app.add_template_filter(language_name, "language_name")
