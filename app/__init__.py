@@ -61,6 +61,7 @@ def register_extensions(app):
 def register_blueprints(app):
     """Attach each feature's blueprint, numbers in their URLs read as database ids."""
     from app import routing
+    from app.account.routes import bp as account_bp
     from app.api import init_api
     from app.appointments.cancel_routes import bp as cancellation_bp
     from app.appointments.free_routes import bp as free_slots_bp
@@ -92,6 +93,7 @@ def register_blueprints(app):
     routing.register(app)
     for blueprint in (
         auth_bp,
+        account_bp,
         main_bp,
         owners_bp,
         owner_merges_bp,

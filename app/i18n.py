@@ -17,11 +17,10 @@ from pathlib import Path
 
 from babel import Locale, dates, numbers
 from flask import current_app, has_request_context, request
-from flask_babel import Babel, force_locale, format_datetime
+from flask_babel import Babel, force_locale, format_datetime, ngettext
 from flask_babel import get_locale as current_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 __all__ = [

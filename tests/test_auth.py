@@ -61,6 +61,7 @@ ACCESS = {
     "users.new": ADMIN,
     "users.edit": ADMIN,
     "users.sign_out_everywhere": ADMIN,
+    "account.edit": ALL,
     "tokens.mine": ALL,
     "tokens.revoke_mine": ALL,
     "tokens.account": ADMIN,

@@ -12,37 +12,12 @@ Security Policy does not govern, so the pages are checked exactly as served.
 
 import os
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from itsdangerous import URLSafeTimedSerializer
 from playwright.sync_api import expect
 
-from app import create_app
-from app.messages.tokens import SALT
-from app.models import (
-    Absence,
-    Appointment,
-    AppointmentType,
-    ClinicClosure,
-    Message,
-    Owner,
-    Pet,
-    PetAlert,
-    User,
-    Vaccination,
-    Vet,
-    Visit,
-)
-from tests.browser.conftest import (
-    ACCOUNTS,
-    PHONE,
-    SECRET_KEY,
-    horizontal_overflow,
-    screenshot,
-)
+from tests.browser.conftest import ACCOUNTS, PHONE, horizontal_overflow, screenshot
 
 pytestmark = pytest.mark.slow
 
@@ -51,23 +26,6 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 # landmarks distinct (WCAG 1.3.1 and 2.4.6 in spirit, not tagged so by axe).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 ROLES = sorted(ACCOUNTS)
-
-# Not pages: the public, static and machine endpoints; the JSON API and its documentation
-# (Swagger UI's own page, not ours); a CSV download; signing out (a POST).
-NOT_PAGES = {"static", "bootstrap.static", "ops.healthz", "ops.readyz", "calendar_feed.feed",
-             "reminders.call_list", "auth.logout",
-             "unsubscribe.confirm",  # public: checked signed out, with a token signed for it
-             # A message's HTML body alone, served with CSP sandbox (no script can run in it,
-             # axe's neither): the preview page that frames it is checked.
-             "message_templates.html"}
-
-# States of pages that their route with ids alone does not show.
-EXTRA_PATHS = [
-    "/owners?lastName=Page",  # a page of results
-    "/owners?lastName=Nobody",  # no owner found
-    "/schedule?view=week&vet={vet_id}",
-    "/appointments/new?lastName=Davis",  # whose pet? two candidates
-]
 
 # iframes: false: the only frame is a message preview's sandboxed body, where axe cannot run
 # (it would wait for an answer from it on every such page).
@@ -91,76 +49,6 @@ def axe_script():
             pytest.fail(message)
         pytest.skip(message)
     return AXE
-
-
-@pytest.fixture(scope="module")
-def records(clinic_database):
-    """Ids of demo records for every URL argument: George Franklin's cat Leo, and his things.
-
-    The demo clinic has no alerts: Leo gets one for this module (its removal page is checked),
-    taken away after it, so the other browser tests see the demo clinic as it is.
-    """
-    engine = sa.create_engine(clinic_database, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as db:
-            leo = db.scalar(sa.select(Pet.id).join(Owner).where(
-                Owner.last_name == "Franklin", Pet.name == "Leo"))
-            alert = db.scalar(sa.insert(PetAlert).values(
-                pet_id=leo, text="Nervous with strangers", severity="caution",
-                created_at=datetime.now(UTC), created_by="axe").returning(PetAlert.id))
-        with engine.connect() as db:
-            owner = db.scalar(sa.select(Owner.id).where(Owner.last_name == "Franklin"))
-            pet = db.scalar(sa.select(Pet.id).where(Pet.owner_id == owner, Pet.name == "Leo"))
-            first = sa.func.min
-            ids = {
-                "owner_id": owner,
-                "pet_id": pet,
-                "appointment_id": db.scalar(sa.select(first(Appointment.id)).where(
-                    Appointment.pet_id == pet, Appointment.status == "scheduled")),
-                "visit_id": db.scalar(sa.select(first(Visit.id)).where(Visit.pet_id == pet)),
-                "vaccination_id": db.scalar(
-                    sa.select(first(Vaccination.id)).where(Vaccination.pet_id == pet)),
-                # The vet with the demo's absence (its removal page is under its vet).
-                "vet_id": db.scalar(sa.select(first(Absence.vet_id))),
-                "user_id": db.scalar(sa.select(User.id).where(User.username == "reception")),
-                "type_id": db.scalar(sa.select(first(AppointmentType.id))),
-                "absence_id": db.scalar(sa.select(first(Absence.id))),
-                "alert_id": db.scalar(sa.select(first(PetAlert.id)).where(PetAlert.pet_id == pet)),
-                "day": str(db.scalar(sa.select(first(ClinicClosure.day)))),
-                "message_kind": "confirmation",  # a message template
-                "kind": "pettype",  # a kind of reference data, and one of its rows
-                "row_id": db.scalar(sa.select(Pet.type_id).where(Pet.id == pet)),
-                "other_id": db.scalar(sa.select(first(Owner.id)).where(Owner.id != owner)),
-                "message_id": db.scalar(sa.select(first(Message.id))),
-            }
-            ids["token"] = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"owner": owner})
-        missing = [name for name, value in ids.items() if value is None]
-        assert not missing, f"the demo clinic has no record for {missing}"
-        yield ids
-    finally:
-        with engine.begin() as db:
-            db.execute(sa.delete(PetAlert).where(PetAlert.id == alert))
-        engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def page_paths(clinic_database, records):
-    """Every page's path: each GET route of the app with demo ids, then the extra states."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": clinic_database, "SECRET_KEY": "axe",
-                      "TESTING": True})
-    paths, unknown = [], []
-    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
-        if rule.endpoint in NOT_PAGES or rule.endpoint.startswith("api") or "GET" not in rule.methods:
-            continue
-        if missing := rule.arguments - set(records):
-            unknown.append(f"{rule.endpoint} ({rule.rule}) needs {sorted(missing)}")
-            continue
-        paths.append(rule.build({name: records[name] for name in rule.arguments},
-                                append_unknown=False)[1])
-    assert not unknown, (
-        "no demo record for these URL arguments: add them to `records` in "
-        f"{Path(__file__).name}:\n" + "\n".join(unknown))
-    return paths + [path.format(**records) for path in EXTRA_PATHS]
 
 
 # Buttons (and links drawn as buttons) of the main content that share an accessible name but do

@@ -1,0 +1,1 @@
+"""The signed-in staff member's own account: the language of their pages."""

@@ -1,0 +1,17 @@
+"""The account page's form."""
+
+from wtforms import SelectField, SubmitField
+
+from app.forms import PageForm
+from app.i18n import LANGUAGES, _l
+
+
+class LanguageForm(PageForm):
+    """The language the signed-in user's pages speak, or the browser's."""
+
+    locale = SelectField(
+        _l("Language of your pages"),
+        choices=[("", _l("As my browser asks")), *LANGUAGES.items()],
+        description=_l("Messages to owners are written in each owner's own language."),
+    )
+    submit = SubmitField(_l("Save"))
