@@ -54,7 +54,7 @@ def test_the_pet_page_shows_details_upcoming_history_and_visits(client, dbs, tod
     assert "called off" not in upcoming and "done 0" not in upcoming
 
     history = section(page, "history")
-    for reason, status in (("called off", "Cancelled"), ("missed 0", "No show"),
+    for reason, status in (("called off", "Cancelled"), ("missed 0", "No-show"),
                            ("done 0", "Completed")):
         assert re.search(rf"{reason}</td>\s*<td>{status}</td>", history), reason
     # Latest first: the cancelled one of tomorrow, then the no-show, then the completed one.

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
+from app.i18n import _, _l, day
 from app.models.columns import Timestamps, Versioned, string_enum
 
 if TYPE_CHECKING:
@@ -34,8 +35,29 @@ class AppointmentStatus(enum.StrEnum):
 
     @property
     def label(self):
-        """The status as staff read it."""
-        return self.value.replace("_", " ").capitalize()
+        """The status as staff read it: Checked in (in the page's language)."""
+        return STATUS_LABELS[self]
+
+    @property
+    def word(self):
+        """The status inside a sentence: checked in."""
+        return STATUS_WORDS[self]
+
+
+STATUS_LABELS = {
+    AppointmentStatus.SCHEDULED: _l("Scheduled"),
+    AppointmentStatus.CHECKED_IN: _l("Checked in"),
+    AppointmentStatus.COMPLETED: _l("Completed"),
+    AppointmentStatus.CANCELLED: _l("Cancelled"),
+    AppointmentStatus.NO_SHOW: _l("No-show"),
+}
+STATUS_WORDS = {
+    AppointmentStatus.SCHEDULED: _l("scheduled"),
+    AppointmentStatus.CHECKED_IN: _l("checked in"),
+    AppointmentStatus.COMPLETED: _l("completed"),
+    AppointmentStatus.CANCELLED: _l("cancelled"),
+    AppointmentStatus.NO_SHOW: _l("no-show"),
+}
 
 
 # Appointments that hold their slot; a cancelled one frees it.
@@ -143,13 +165,14 @@ class Appointment(Versioned, Timestamps, Base):
         """
         rule = self._rule_broken(status, now)
         if rule == "transition":
-            return (f"A {self.status.label.lower()} appointment cannot be marked "
-                    f"{status.label.lower()}.")
+            return _("A %(status)s appointment cannot be marked %(new_status)s.",
+                     status=self.status.word, new_status=status.word)
         if rule == "on the day":
-            return (f"{status.label} only on the appointment's day, "
-                    f"{self.starts_at:%d %b %Y}.")
+            return _("%(new_status)s only on the appointment's day, %(day)s.",
+                     new_status=status.label, day=day(self.starts_at))
         if rule == "after the start":
-            return f"A no-show can be marked only after the start, {self.starts_at:%H:%M}."
+            return _("A no-show can be marked only after the start, %(time)s.",
+                     time=f"{self.starts_at:%H:%M}")
         return None
 
     def _rule_broken(self, status, now):

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
+from app.i18n import _l
 from app.models.columns import UTCDateTime, string_enum, utcnow
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ class MessageKind(enum.StrEnum):
 
     @property
     def label(self):
-        """The kind as staff read it."""
-        return self.value.replace("_", " ").capitalize()
+        """The kind as staff read it (in the page's language)."""
+        return KIND_LABELS[self]
 
     @property
     def transactional(self):
@@ -57,8 +58,23 @@ class MessageStatus(enum.StrEnum):
 
     @property
     def label(self):
-        """The status as staff read it."""
-        return self.value.capitalize()
+        """The status as staff read it (in the page's language)."""
+        return STATUS_LABELS[self]
+
+
+KIND_LABELS = {
+    MessageKind.CONFIRMATION: _l("Confirmation"),
+    MessageKind.RESCHEDULED: _l("Rescheduled"),
+    MessageKind.CANCELLATION: _l("Cancellation"),
+    MessageKind.APPOINTMENT_REMINDER: _l("Appointment reminder"),
+    MessageKind.VACCINATION_REMINDER: _l("Vaccination reminder"),
+}
+STATUS_LABELS = {
+    MessageStatus.PENDING: _l("Pending"),
+    MessageStatus.SENT: _l("Sent"),
+    MessageStatus.FAILED: _l("Failed"),
+    MessageStatus.CANCELLED: _l("Cancelled"),
+}
 
 
 class Message(Base):

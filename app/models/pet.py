@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.database import Base
+from app.i18n import _l
 from app.models.columns import Timestamps, Versioned, owned_collection, string_enum
 from app.models.pet_alert import gravest_first
 from app.models.search_columns import fold, keep_search_copies, search_copy
@@ -35,8 +36,17 @@ class Sex(enum.StrEnum):
 
     @property
     def label(self):
-        """The sex as staff read it."""
-        return self.value.capitalize()
+        """The sex as staff read it: Female (in the page's language)."""
+        return SEX_LABELS[self]
+
+    @property
+    def word(self):
+        """The sex inside a sentence: female."""
+        return SEX_WORDS[self]
+
+
+SEX_LABELS = {Sex.FEMALE: _l("Female"), Sex.MALE: _l("Male"), Sex.UNKNOWN: _l("Unknown")}
+SEX_WORDS = {Sex.FEMALE: _l("female"), Sex.MALE: _l("male"), Sex.UNKNOWN: _l("unknown")}
 
 
 class PetType(Base):

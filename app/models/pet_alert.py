@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
+from app.i18n import _l
 from app.models.columns import UTCDateTime, string_enum, utcnow
 
 if TYPE_CHECKING:
@@ -28,8 +29,9 @@ class AlertSeverity(enum.StrEnum):
 
     @property
     def label(self):
-        """The severity as staff read it."""
-        return self.value.capitalize()
+        """The severity as staff read it (in the page's language)."""
+        return {AlertSeverity.NOTE: _l("Note"), AlertSeverity.CAUTION: _l("Caution"),
+                AlertSeverity.DANGER: _l("Danger")}[self]
 
     @property
     def rank(self):

@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
+from app.i18n import _l
 from app.models.columns import Timestamps, UTCDateTime, string_enum
 
 if TYPE_CHECKING:
@@ -23,6 +24,11 @@ class Role(enum.StrEnum):
     RECEPTION = "reception"
     VET = "vet"
     ADMIN = "admin"
+
+    @property
+    def label(self):
+        """The role as staff read it: Reception (in the page's language)."""
+        return {Role.RECEPTION: _l("Reception"), Role.VET: _l("Vet"), Role.ADMIN: _l("Admin")}[self]
 
 
 class User(UserMixin, Timestamps, Base):
