@@ -16,12 +16,11 @@ write Babel's medium date for their locale ("3 dic 2026", "03.12.2026").
 from pathlib import Path
 
 from babel import Locale, dates, numbers
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, force_locale, format_datetime, ngettext
 from flask_babel import get_locale as current_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 __all__ = [
     "LANGUAGES", "_", "_l", "babel", "current_locale", "for_owner", "full_day", "init_i18n",
@@ -46,7 +45,9 @@ def select_locale():
     """The language of this request: the user's choice, the browser's, the clinic's."""
     if not has_request_context():
         return clinic_locale()
-    chosen = getattr(current_user, "locale", None) if current_user else None
+    # The user the sign-in wall loaded, never a load here: an error page for a database that
+    # stopped answering must not ask it who is signed in.
+    chosen = getattr(g.get("_login_user"), "locale", None)
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or clinic_locale()

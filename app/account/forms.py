@@ -1,6 +1,6 @@
 """The account page's form."""
 
-from wtforms import SelectField, SubmitField
+from wtforms import SelectChoice, SelectField, SubmitField
 
 from app.forms import PageForm
 from app.i18n import LANGUAGES, _l
@@ -11,7 +11,8 @@ class LanguageForm(PageForm):
 
     locale = SelectField(
         _l("Language of your pages"),
-        choices=[("", _l("As my browser asks")), *LANGUAGES.items()],
+        choices=[SelectChoice("", _l("As my browser asks")),
+                 *(SelectChoice(code, name) for code, name in LANGUAGES.items())],
         description=_l("Messages to owners are written in each owner's own language."),
     )
     submit = SubmitField(_l("Save"))
