@@ -7,7 +7,9 @@ from app.appointments.routes import appointment_or_404
 from app.auth.permissions import permission_required
 from app.clinic import clinic_now
 from app.confirmation import confirmation_page
+from app.i18n import _, ngettext, short_day
 from app.models import AppointmentStatus
+from app.working_time.calendar import hhmm
 
 bp = Blueprint("cancellation", __name__, url_prefix="/appointments")
 
@@ -26,11 +28,14 @@ def confirm(appointment_id):
     back = (url_for("appointments.day", date=appointment.starts_at.date().isoformat())
             if back_to_day else page)
     pet = appointment.pet
-    question = (f"Cancel {pet.name}'s appointment on {appointment.starts_at:%a %d %b %Y at %H:%M} "
-                f"with {appointment.vet.full_name}?")
-    details = [(f"{pet.name} ({pet.owner.full_name}): {appointment.reason}, "
-                f"{appointment.duration_minutes} minutes."),
-               ("The time is freed for other bookings; the appointment stays in the history "
-                "as cancelled.")]
-    return confirmation_page(question, "Cancel the appointment", back, details,
+    question = _("Cancel %(pet)s's appointment on %(day)s at %(time)s with %(vet)s?",
+                 pet=pet.name, day=short_day(appointment.starts_at),
+                 time=hhmm(appointment.starts_at), vet=appointment.vet.full_name)
+    details = [ngettext("%(pet)s (%(owner)s): %(reason)s, %(num)d minute.",
+                        "%(pet)s (%(owner)s): %(reason)s, %(num)d minutes.",
+                        appointment.duration_minutes,
+                        pet=pet.name, owner=pet.owner.full_name, reason=appointment.reason),
+               _("The time is freed for other bookings; the appointment stays in the history "
+                 "as cancelled.")]
+    return confirmation_page(question, _("Cancel the appointment"), back, details,
                              fields={"back_to": "day"} if back_to_day else None)

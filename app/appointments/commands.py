@@ -12,12 +12,14 @@ from app.cli import CommandGroup, text_table
 from app.clinic import clinic_now, clinic_today
 from app.csv_files import APPOINTMENT_COLUMNS, output_option, write_csv
 from app.extensions import db
+from app.i18n import _, _l, current_locale, full_day, ngettext, short_day
 from app.models import Appointment, AppointmentType, Owner, Pet, PetType, Vet
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.phone import format_phone
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-DAY_HEADERS = ("Time", "Vet", "Pet", "Owner", "Phone", "Reason", "Status")
+DAY_HEADERS = (_l("Time"), _l("Vet"), _l("Pet"), _l("Owner"), _l("Phone"), _l("Reason"),
+               _l("Status"))
 
 appointments_cli = CommandGroup("appointments", help="The clinic's appointments.")
 
@@ -28,21 +30,33 @@ appointments_cli = CommandGroup("appointments", help="The clinic's appointments.
 def day_list(day, vet_id):
     """Print a day's appointments as a table for the front desk, by vet and time."""
     day = day.date() if day else clinic_today()
-    heading = f"Appointments on {day:%A %d %B %Y}"
+    heading = _("Appointments on %(day)s", day=heading_day(day))
     if vet_id is not None:
         vet = db.session.get(Vet, vet_id)
         if vet is None:
-            raise click.ClickException(f"There is no vet with id {vet_id} (see `flask vets list`).")
-        heading += f", {vet.full_name}"
+            raise click.ClickException(
+                _("There is no vet with id %(id)s (see `flask vets list`).", id=vet_id)
+            )
+        heading = _("Appointments on %(day)s, %(vet)s", day=heading_day(day), vet=vet.full_name)
     appointments = day_sheet(day, vet_id)
     click.echo(heading)
     click.echo()
     if not appointments:
-        click.echo("No appointments.")
+        click.echo(_("No appointments."))
         return
-    click.echo(text_table(DAY_HEADERS, [day_row(appointment) for appointment in appointments]))
+    click.echo(text_table([str(header) for header in DAY_HEADERS],
+                          [day_row(appointment) for appointment in appointments]))
     click.echo()
-    click.echo(f"{len(appointments)} appointments.")
+    # The English keeps "1 appointments." (tests/test_cli_appointments.py compares it).
+    click.echo(ngettext("%(num)d appointments.", "%(num)d appointments.", len(appointments)))
+
+
+def heading_day(value):
+    """The day as the printed list heads it: Thursday 03 December 2026 in English, the
+    locale's full date (with its weekday) in the others."""
+    if current_locale().language == "en":
+        return f"{value:%A %d %B %Y}"
+    return full_day(value)
 
 
 @appointments_cli.command("free")
@@ -58,20 +72,26 @@ def free(minutes, type_name, vet_id, pet_id, first_day, count):
     if type_name is not None:
         kind = db.session.scalar(sa.select(AppointmentType).where(AppointmentType.name == type_name))
         if kind is None:
-            raise click.ClickException(f"There is no appointment type {type_name!r}.")
+            raise click.ClickException(
+                _("There is no appointment type %(name)s.", name=repr(type_name))
+            )
     if vet_id is not None and db.session.get(Vet, vet_id) is None:
-        raise click.ClickException(f"There is no vet with id {vet_id} (see `flask vets list`).")
+        raise click.ClickException(
+            _("There is no vet with id %(id)s (see `flask vets list`).", id=vet_id)
+        )
     if pet_id is not None and db.session.get(Pet, pet_id) is None:
-        raise click.ClickException(f"There is no pet with id {pet_id}.")
+        raise click.ClickException(_("There is no pet with id %(id)s.", id=pet_id))
     minutes = minutes or (kind.duration_minutes if kind else 30)
     vets = candidate_vets(vet_id, kind.specialty_id if kind else None)
     start = first_day if first_day else clinic_now()
     slots = next_free_slots(vets, minutes, start, pet_id=pet_id, count=count)
     if not slots:
-        click.echo(f"No free slot of {minutes} minutes up to the booking horizon.")
+        click.echo(ngettext("No free slot of %(num)d minute up to the booking horizon.",
+                            "No free slot of %(num)d minutes up to the booking horizon.",
+                            minutes))
         return
-    click.echo(text_table(("Day", "Time", "Vet", "Vet id"), [
-        (f"{slot.starts_at:%a %d %b %Y}", f"{slot.starts_at:%H:%M}-{slot.ends_at:%H:%M}",
+    click.echo(text_table((_("Day"), _("Time"), _("Vet"), _("Vet id")), [
+        (short_day(slot.starts_at), f"{slot.starts_at:%H:%M}-{slot.ends_at:%H:%M}",
          slot.vet.full_name, slot.vet.id)
         for slot in slots
     ]))
@@ -101,7 +121,7 @@ def export_appointments(first_day, last_day, output):
     first_day = first_day.date() if first_day else None
     last_day = last_day.date() if last_day else None
     if first_day and last_day and last_day < first_day:
-        raise click.BadParameter("--to is before --from.", param_hint="'--to'")
+        raise click.BadParameter(_("--to is before --from."), param_hint="'--to'")
     write_csv(output, APPOINTMENT_COLUMNS, appointment_rows(first_day, last_day))
 
 

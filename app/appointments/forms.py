@@ -22,6 +22,7 @@ from wtforms.validators import (
 
 from app.concurrency import VersionField
 from app.forms import PageForm, WholeNumberRange, optional_id, with_placeholder
+from app.i18n import _, _l
 from app.models import Appointment, Vaccination, Visit
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.reference.appointment_types import list_appointment_types
@@ -32,9 +33,10 @@ from app.vets.forms import vet_choices
 from app.weights.forms import KilogramsField
 
 DURATION_RULE = WholeNumberRange(
-    MIN_DURATION, MAX_DURATION, f"Between {MIN_DURATION} and {MAX_DURATION} minutes."
+    MIN_DURATION, MAX_DURATION,
+    _l("Between %(low)d and %(high)d minutes.", low=MIN_DURATION, high=MAX_DURATION),
 )
-CHOOSE_TYPE = "Choose one of the appointment types."
+CHOOSE_TYPE = _l("Choose one of the appointment types.")
 
 
 def an_id(form, field):
@@ -46,11 +48,15 @@ def an_id(form, field):
 def appointment_type_choices():
     """The types to choose from, each option carrying its duration (static/js/appointment-type.js
     copies it into the duration field)."""
-    choices = [SelectChoice("", "None")]
+    choices = [SelectChoice("", _("None"))]
     for kind in list_appointment_types():
-        label = f"{kind.name.capitalize()} ({kind.duration_minutes} min)"
         if kind.specialty:
-            label += f", needs {kind.specialty.name}"
+            label = _("%(type)s (%(minutes)d min), needs %(specialty)s",
+                      type=kind.name.capitalize(), minutes=kind.duration_minutes,
+                      specialty=kind.specialty.name)
+        else:
+            label = _("%(type)s (%(minutes)d min)", type=kind.name.capitalize(),
+                      minutes=kind.duration_minutes)
         choices.append(SelectChoice(str(kind.id), label,
                                     render_kw={"data-minutes": kind.duration_minutes}))
     return choices
@@ -61,7 +67,7 @@ class AppointmentForm(PageForm):
 
     # Optional (the reason stays free text); the booking service checks the type chosen.
     type_id = SelectField(
-        "Type", coerce=optional_id, validate_choice=False, invalid_value_message=CHOOSE_TYPE,
+        _l("Type"), coerce=optional_id, validate_choice=False, invalid_value_message=CHOOSE_TYPE,
         validators=[an_id], render_kw={"data-fills-duration": "duration_minutes"},
     )
 
@@ -70,21 +76,23 @@ class AppointmentForm(PageForm):
     # is read only when the form is drawn, and a booking's cost does not grow with the staff.
     # Bounded like every id, though: a number past any database integer is a form error.
     vet_id = SelectField(
-        "Vet", coerce=optional_id, validate_choice=False,
-        validators=[InputRequired("Choose a vet."), WholeNumberRange(1, MAX_ID, "Choose a vet.")]
+        _l("Vet"), coerce=optional_id, validate_choice=False,
+        validators=[InputRequired(_l("Choose a vet.")),
+                    WholeNumberRange(1, MAX_ID, _l("Choose a vet."))]
     )
-    date = DateField("Date", validators=[InputRequired("Enter a date.")])
-    start_time = TimeField("Start time", validators=[InputRequired("Enter a time.")])
+    date = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
+    start_time = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter a time."))])
     duration_minutes = IntegerField(
-        "Duration (minutes)", default=30, validators=[InputRequired("Enter minutes."), DURATION_RULE]
+        _l("Duration (minutes)"), default=30,
+        validators=[InputRequired(_l("Enter minutes.")), DURATION_RULE],
     )
     reason = StringField(
-        "Reason",
+        _l("Reason"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Appointment.reason)), printable],
     )
     version = VersionField()  # the version the form was loaded at (app.concurrency)
-    submit = SubmitField("Book")
+    submit = SubmitField(_l("Book"))
 
     def __init__(self, *args, current_vet_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,30 +104,30 @@ class CompleteForm(PageForm):
     """Complete an appointment: what happened, and optionally a follow-up booking."""
 
     description = TextAreaField(
-        "What happened",
+        _l("What happened"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Visit.description)), printable],
     )
     kilograms = KilogramsField()
-    follow_up = BooleanField("Book a follow-up")
-    follow_up_vet_id = SelectField("Follow-up vet", coerce=int, validators=[Optional()])
-    follow_up_date = DateField("Follow-up date", validators=[Optional()])
-    follow_up_time = TimeField("Follow-up time", validators=[Optional()])
+    follow_up = BooleanField(_l("Book a follow-up"))
+    follow_up_vet_id = SelectField(_l("Follow-up vet"), coerce=int, validators=[Optional()])
+    follow_up_date = DateField(_l("Follow-up date"), validators=[Optional()])
+    follow_up_time = TimeField(_l("Follow-up time"), validators=[Optional()])
     follow_up_minutes = IntegerField(
-        "Follow-up duration (minutes)", default=30, validators=[Optional(), DURATION_RULE]
+        _l("Follow-up duration (minutes)"), default=30, validators=[Optional(), DURATION_RULE]
     )
     # A vaccination given at the visit: saved with it, or (if refused) nothing is.
-    vaccine_type_id = vaccine_field("Vaccine given", required=False)
+    vaccine_type_id = vaccine_field(_l("Vaccine given"), required=False)
     # Required with a vaccine: the service refuses a dose without its batch number.
-    batch = StringField("Batch (lot)", filters=[strip], validators=[
+    batch = StringField(_l("Batch (lot)"), filters=[strip], validators=[
         Optional(), Length(max=max_length(Vaccination.batch)), printable])
     next_due_on = next_due_field()
-    submit = SubmitField("Complete")
+    submit = SubmitField(_l("Complete"))
 
     def __init__(self, *args, pet_type_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.follow_up_vet_id.choices = vet_choices()
-        offer_vaccines(self.vaccine_type_id, pet_type_id, blank="— none —")
+        offer_vaccines(self.vaccine_type_id, pet_type_id, blank=_("— none —"))
 
     def vaccination(self):
         """The vaccination the form asks for ({vaccine_type_id, batch, next_due}), or None."""
@@ -142,7 +150,9 @@ class CompleteForm(PageForm):
     def follow_up_problem(self):
         """Why the requested follow-up cannot even be tried, or None."""
         problems = [
-            f"{field.label.text}: {' '.join(field.errors) or 'missing.'}"
+            _("%(label)s: %(errors)s", label=field.label.text,
+              errors=" ".join(str(error) for error in field.errors))
+            if field.errors else _("%(label)s: missing.", label=field.label.text)
             for field in self.follow_up_fields()
             if field.errors or field.data is None
         ]

@@ -14,6 +14,7 @@ from app.auth.permissions import permission_required
 from app.clinic import clinic_now, clinic_today
 from app.extensions import db
 from app.forms import PageForm, WholeNumberRange
+from app.i18n import _, _l
 from app.models import Appointment, AppointmentType
 from app.pets.profile import booking_refusal
 from app.pets.services import pet_with_owner
@@ -33,23 +34,25 @@ class FreeSlotSearch(PageForm):
     class Meta:
         csrf = False  # a GET search; booking a slot posts the booking form with its token
 
-    type_id = SelectField("Appointment type", coerce=int, default=ANY_TYPE, validate_choice=False,
-                          validators=[Optional(), WholeNumberRange(0, MAX_ID, "Choose a type.")])
-    vet_id = SelectField("Vet", coerce=int, default=ANY_VET, validate_choice=False,
-                         validators=[Optional(), WholeNumberRange(0, MAX_ID, "Choose a vet.")])
-    duration_minutes = IntegerField("Duration (minutes)", validators=[Optional(), DURATION_RULE])
-    starting = DateField("From", validators=[Optional()])
+    type_id = SelectField(_l("Appointment type"), coerce=int, default=ANY_TYPE,
+                          validate_choice=False,
+                          validators=[Optional(), WholeNumberRange(0, MAX_ID, _l("Choose a type."))])
+    vet_id = SelectField(_l("Vet"), coerce=int, default=ANY_VET, validate_choice=False,
+                         validators=[Optional(), WholeNumberRange(0, MAX_ID, _l("Choose a vet."))])
+    duration_minutes = IntegerField(_l("Duration (minutes)"),
+                                    validators=[Optional(), DURATION_RULE])
+    starting = DateField(_l("From"), validators=[Optional()])
     reason = StringField(
-        "Reason",
+        _l("Reason"),
         filters=[strip],
-        validators=[InputRequired("Say what the appointment is for."),
+        validators=[InputRequired(_l("Say what the appointment is for.")),
                     Length(max=max_length(Appointment.reason)), printable],
     )
 
     def __init__(self, *args, types=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.type_id.choices = [(ANY_TYPE, "—")] + [(t.id, t.name) for t in types]
-        self.vet_id.choices = [(ANY_VET, "Any vet")] + vet_choices()
+        self.vet_id.choices = [(ANY_VET, _("Any vet"))] + vet_choices()
 
 
 @bp.get("/owners/<int:owner_id>/pets/<int:pet_id>/appointments/free")
@@ -65,7 +68,7 @@ def find(owner_id, pet_id):
     if asked and form.validate():
         chosen_type = next((t for t in types if t.id == form.type_id.data), None)
         if form.type_id.data and chosen_type is None:
-            form.type_id.errors.append("That appointment type does not exist.")
+            form.type_id.errors.append(_("That appointment type does not exist."))
         else:
             slots = search(form, chosen_type, pet.id)
     return render_template(

@@ -28,6 +28,8 @@ from app.auth.permissions import can, permission_required
 from app.clinic import clinic_now, clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
+from app.i18n import _, _l, day_and_time
+from app.i18n import day as day_text
 from app.models import Appointment, AppointmentStatus
 from app.pagination import page_number
 from app.pets.profile import booking_refusal
@@ -36,6 +38,7 @@ from app.reminders.due import pet_due_soon
 from app.vaccinations.services import VaccinationRefused
 from app.weights.forms import CheckInForm
 from app.weights.services import WeightRefused, record_weight
+from app.working_time.calendar import hhmm
 
 bp = Blueprint("appointments", __name__)
 
@@ -44,19 +47,20 @@ DAY_SHEET_ROWS = day_sheet_row_options()
 
 # What a desk sees of an appointment changed by someone else meanwhile.
 APPOINTMENT_LABELS = {
-    "Type": lambda a: a.type.name if a.type else "none",
-    "Vet": lambda a: a.vet.full_name,
-    "Starts": lambda a: a.starts_at.strftime("%d %b %Y %H:%M"),
-    "Duration (minutes)": "duration_minutes",
-    "Reason": "reason",
-    "Status": lambda a: a.status.value.replace("_", " "),
+    _l("Type"): lambda a: a.type.name if a.type else _("none"),
+    _l("Vet"): lambda a: a.vet.full_name,
+    _l("Starts"): lambda a: day_and_time(a.starts_at),
+    _l("Duration (minutes)"): "duration_minutes",
+    _l("Reason"): "reason",
+    _l("Status"): lambda a: a.status.label.lower(),
 }
 
-# The status actions offered as POST buttons: URL word → (status, past-tense message).
+# The status actions offered as POST buttons: URL word → (status, the message once done,
+# with the pet's name for %(pet)s).
 ACTIONS = {
-    "check-in": (AppointmentStatus.CHECKED_IN, "checked in"),
-    "cancel": (AppointmentStatus.CANCELLED, "cancelled"),
-    "no-show": (AppointmentStatus.NO_SHOW, "marked as a no-show"),
+    "check-in": (AppointmentStatus.CHECKED_IN, _l("%(pet)s's appointment checked in.")),
+    "cancel": (AppointmentStatus.CANCELLED, _l("%(pet)s's appointment cancelled.")),
+    "no-show": (AppointmentStatus.NO_SHOW, _l("%(pet)s's appointment marked as a no-show.")),
 }
 
 
@@ -93,9 +97,9 @@ def book(owner_id, pet_id):
             form[refusal.field].errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(
-                f"Booked {pet.name} on {appointment.starts_at:%d %b %Y at %H:%M}.", "success"
-            )
+            flash(_("Booked %(pet)s on %(day)s at %(time)s.", pet=pet.name,
+                    day=day_text(appointment.starts_at), time=hhmm(appointment.starts_at)),
+                  "success")
             return redirect(url_for("owners.detail", owner_id=owner_id))
     if request.method == "GET":
         form.date.data = clinic_today() + timedelta(days=1)
@@ -118,9 +122,9 @@ def day_from_args():
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        abort(404, description="The date must be written as YYYY-MM-DD.")
+        abort(404, description=_("The date must be written as YYYY-MM-DD."))
     if not has_day_sheet(day):
-        abort(404, description="There is no day sheet for that date.")
+        abort(404, description=_("There is no day sheet for that date."))
     return day
 
 
@@ -196,14 +200,14 @@ def edit(appointment_id):
             appointment, saved = refuse_stale_form(
                 form, lambda: appointment_or_404(appointment_id), APPOINTMENT_LABELS
             )
-            form.submit.label.text = "Save changes"
+            form.submit.label.text = _("Save changes")
             return render_template("appointments/edit.html", form=form,
                                    appointment=appointment, saved=saved), 409
         else:
             db.session.commit()
-            flash("Appointment changed.", "success")
+            flash(_("Appointment changed."), "success")
             return redirect(url_for("appointments.detail", appointment_id=appointment.id))
-    form.submit.label.text = "Save changes"
+    form.submit.label.text = _("Save changes")
     return render_template("appointments/edit.html", form=form, appointment=appointment)
 
 
@@ -230,7 +234,7 @@ def transition(appointment_id, action):
         return detail_page(page_appointment_or_404(appointment_id), check_in)
     else:
         db.session.commit()
-        flash(f"{appointment.pet.name}'s appointment {done}.", "success")
+        flash(done % {"pet": appointment.pet.name}, "success")
     if request.form.get("back_to") == "day":
         return redirect(url_for("appointments.day", date=appointment.starts_at.date().isoformat()))
     return redirect(url_for("appointments.detail", appointment_id=appointment.id))
@@ -244,8 +248,8 @@ def complete(appointment_id):
     refusal = appointment.refusal(AppointmentStatus.COMPLETED, clinic_now())
     if refusal:
         if appointment.status is not AppointmentStatus.CHECKED_IN:
-            refusal = (f"Only a checked-in appointment can be completed; this one is "
-                       f"{appointment.status.label.lower()}.")
+            refusal = _("Only a checked-in appointment can be completed; this one is %(status)s.",
+                        status=appointment.status.label.lower())
         flash(refusal, "danger")
         return redirect(url_for("appointments.detail", appointment_id=appointment.id))
     form = CompleteForm(pet_type_id=appointment.pet.type_id)
@@ -278,11 +282,13 @@ def complete(appointment_id):
             form[field].errors.append(str(refusal))
             return _completion_page(form, appointment)
         db.session.commit()
-        flash(f"{appointment.pet.name}'s appointment completed and the visit recorded.", "success")
+        flash(_("%(pet)s's appointment completed and the visit recorded.",
+                pet=appointment.pet.name), "success")
         if booked is not None:
-            flash(f"Follow-up booked on {booked.starts_at:%d %b %Y at %H:%M}.", "success")
+            flash(_("Follow-up booked on %(day)s at %(time)s.", day=day_text(booked.starts_at),
+                    time=hhmm(booked.starts_at)), "success")
         if problem or refused:
-            flash(f"The follow-up was NOT booked. {problem or refused}", "warning")
+            flash(_("The follow-up was NOT booked. %(why)s", why=problem or refused), "warning")
         return redirect(url_for("appointments.detail", appointment_id=appointment.id))
     return _completion_page(form, appointment)
 

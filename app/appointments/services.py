@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from app.clinic import clinic_now
 from app.constraints import constraint_name
 from app.extensions import db
+from app.i18n import _, day, ngettext
 from app.messages import appointments as messages
 from app.models import (
     Appointment,
@@ -35,7 +36,7 @@ from app.pets.profile import booking_refusal
 from app.vaccinations.services import prepare_vaccination
 from app.validation import FieldRefusal, max_length
 from app.visits.services import acting_user_id
-from app.working_time.calendar import load_working_time
+from app.working_time.calendar import hhmm, load_working_time
 
 # reschedule(type_id=UNCHANGED): the appointment keeps its type (an API client that knows none).
 UNCHANGED = object()
@@ -103,7 +104,7 @@ def check_type(vet, type_id):
         .where(AppointmentType.id == type_id)
     ).one_or_none()
     if kind is None:
-        raise BookingRefused("Choose one of the appointment types.", field="type_id")
+        raise BookingRefused(_("Choose one of the appointment types."), field="type_id")
     if kind.needs is None:
         return
     names = db.session.scalars(
@@ -113,35 +114,40 @@ def check_type(vet, type_id):
         .order_by(Specialty.name)
     ).all()
     if kind.needs not in names:
-        has = f"has only {', '.join(names)}" if names else "has none"
-        raise BookingRefused(
-            f"{kind.name.capitalize()} needs a vet with the specialty {kind.needs}; "
-            f"{vet.full_name} {has}.",
-            field="vet_id",
-        )
+        if names:
+            message = _("%(type)s needs a vet with the specialty %(needs)s; %(vet)s has only "
+                        "%(specialties)s.", type=kind.name.capitalize(), needs=kind.needs,
+                        vet=vet.full_name, specialties=", ".join(names))
+        else:
+            message = _("%(type)s needs a vet with the specialty %(needs)s; %(vet)s has none.",
+                        type=kind.name.capitalize(), needs=kind.needs, vet=vet.full_name)
+        raise BookingRefused(message, field="vet_id")
 
 
 def check_slot(vet, pet_id, starts_at, duration, exclude_id=None, type_id=None):
     """Raise BookingRefused unless the vet can see the pet at that time (for that type)."""
     if vet is None:
-        raise BookingRefused("Choose a vet.", field="vet_id")
+        raise BookingRefused(_("Choose a vet."), field="vet_id")
     if not vet.active:
-        raise BookingRefused(f"{vet.full_name} no longer takes bookings.", field="vet_id")
+        raise BookingRefused(_("%(vet)s no longer takes bookings.", vet=vet.full_name),
+                             field="vet_id")
     check_type(vet, type_id)
     if not MIN_DURATION <= duration <= MAX_DURATION:
         raise BookingRefused(
-            f"An appointment lasts {MIN_DURATION} to {MAX_DURATION} minutes.",
+            _("An appointment lasts %(low)d to %(high)d minutes.", low=MIN_DURATION,
+              high=MAX_DURATION),
             field="duration_minutes",
         )
     if starts_at <= clinic_now():
-        raise BookingRefused("That time has already passed.")
+        raise BookingRefused(_("That time has already passed."))
     horizon = clinic_now().date() + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
     if starts_at.date() > horizon:
         # Checked before any date arithmetic: a start late on the calendar's last day
         # (9999-12-31) has no end to compute.
         raise BookingRefused(
-            f"Bookings open up to {current_app.config['BOOKING_HORIZON_DAYS']} days ahead, "
-            f"until {horizon:%d %b %Y}.",
+            ngettext("Bookings open up to %(num)d day ahead, until %(day)s.",
+                     "Bookings open up to %(num)d days ahead, until %(day)s.",
+                     current_app.config["BOOKING_HORIZON_DAYS"], day=day(horizon)),
             field="date",
         )
     ends_at = starts_at + timedelta(minutes=duration)
@@ -161,8 +167,9 @@ def check_slot(vet, pet_id, starts_at, duration, exclude_id=None, type_id=None):
     if clash is not None:
         who = clash.vet.full_name if clash.vet_id == vet.id else clash.pet.name
         raise SlotTaken(
-            f"{who} is already booked {clash.starts_at:%H:%M}–{clash.ends_at:%H:%M} "
-            f"({clash.reason}). Choose another time."
+            _("%(who)s is already booked %(starts)s–%(ends)s (%(reason)s). Choose another time.",
+              who=who, starts=hhmm(clash.starts_at), ends=hhmm(clash.ends_at),
+              reason=clash.reason)
         )
 
 
@@ -181,7 +188,7 @@ def slot_written(vet):
         if constraint_name(error) != NO_OVERLAP:
             raise
         raise SlotTaken(
-            f"{vet.full_name} is already booked at that time. Choose another time."
+            _("%(vet)s is already booked at that time. Choose another time.", vet=vet.full_name)
         ) from None
 
 
@@ -189,7 +196,7 @@ def book_appointment(pet_id, vet_id, starts_at, duration, reason, type_id=None, 
     """Book a vet for a pet (of a type, following up another); BookingRefused when a rule says no."""
     vets, pet = lock_rows([vet_id], pet_id)
     if pet is None:
-        raise BookingRefused("That pet does not exist.", field="pet_id")
+        raise BookingRefused(_("That pet does not exist."), field="pet_id")
     # Read under the pet's lock: a pet recorded as deceased meanwhile is not booked.
     if (refusal := booking_refusal(pet)) is not None:
         raise BookingRefused(refusal, field="pet_id")
@@ -208,11 +215,12 @@ def reschedule(appointment, vet_id, starts_at, duration, reason, type_id=UNCHANG
     """Move a scheduled appointment (or change its type), under the same rules as a booking."""
     if appointment.status is not AppointmentStatus.SCHEDULED:
         raise BookingRefused(
-            f"Only a scheduled appointment can be changed; this one is {appointment.status.label.lower()}."
+            _("Only a scheduled appointment can be changed; this one is %(status)s.",
+              status=appointment.status.label.lower())
         )
     if type_id is UNCHANGED:
         type_id = appointment.type_id  # and a kept type still needs its specialty of a new vet
-    vets, _ = lock_rows([vet_id, appointment.vet_id], appointment.pet_id)
+    vets, _pet = lock_rows([vet_id, appointment.vet_id], appointment.pet_id)
     check_slot(vets[vet_id], appointment.pet_id, starts_at, duration, exclude_id=appointment.id,
                type_id=type_id)
     previous = messages.as_it_was(appointment, vets[appointment.vet_id])
@@ -229,7 +237,9 @@ def change_status(appointment, status):
     Not to completed: that writes the visit too (complete_appointment).
     """
     if status is AppointmentStatus.COMPLETED:
-        raise IllegalTransition("An appointment is completed with its visit notes, not by status.")
+        raise IllegalTransition(
+            _("An appointment is completed with its visit notes, not by status.")
+        )
     return messages.status_changed(_move(appointment, status))
 
 
@@ -289,6 +299,7 @@ def complete_appointment(appointment, description, follow_up=None, vaccination=N
         return visit, None, None
     try:
         with db.session.begin_nested():
+            # Stored as the booking's reason: in the clinic's records' language, not translated.
             reason = f"Follow-up: {appointment.reason}"[: max_length(Appointment.reason)]
             booked = book_appointment(
                 appointment.pet_id, reason=reason, type_id=appointment.type_id,

@@ -25,6 +25,7 @@ from app.calendar_feed.services import (
 )
 from app.confirmation import confirmation_page
 from app.extensions import db
+from app.i18n import _
 from app.models import Vet
 
 bp = Blueprint("calendar_feed", __name__)
@@ -77,8 +78,8 @@ def managed_vet(vet_id):
     """The vet whose feed this page manages: 404 if none, 403 for anyone but them or an admin."""
     vet = db.get_or_404(Vet, vet_id)
     if not may_manage_feed(vet.id):
-        abort(403, description="Your role does not allow this: only the vet themselves or an "
-                              "administrator manages a vet's calendar feed.")
+        abort(403, description=_("Your role does not allow this: only the vet themselves or an "
+                                 "administrator manages a vet's calendar feed."))
     return vet
 
 
@@ -111,7 +112,7 @@ def issue(vet_id):
     secret = issue_feed(vet.id)
     db.session.commit()
     if replacing:
-        flash("A new feed address is made. The old one no longer works.", "success")
+        flash(_("A new feed address is made. The old one no longer works."), "success")
     return feed_page(vet, secret)
 
 
@@ -122,14 +123,14 @@ def revoke(vet_id):
     if request.method == "GET":
         feed = feed_of(vet.id)
         return confirmation_page(
-            f"Revoke {vet.full_name}'s calendar feed?", "Revoke the feed",
+            _("Revoke %(vet)s's calendar feed?", vet=vet.full_name), _("Revoke the feed"),
             url_for("calendar_feed.manage", vet_id=vet.id),
-            [("Its address stops working at once: calendars subscribed to it get no more "
-              "appointments. A new address can be made afterwards.")],
-            refusal=None if feed else f"{vet.full_name} has no calendar feed.")
+            [_("Its address stops working at once: calendars subscribed to it get no more "
+               "appointments. A new address can be made afterwards.")],
+            refusal=None if feed else _("%(vet)s has no calendar feed.", vet=vet.full_name))
     if revoke_feed(vet.id):
         db.session.commit()
-        flash(f"The calendar feed of {vet.full_name} is revoked.", "success")
+        flash(_("The calendar feed of %(vet)s is revoked.", vet=vet.full_name), "success")
     else:
-        flash(f"{vet.full_name} has no calendar feed.", "info")
+        flash(_("%(vet)s has no calendar feed.", vet=vet.full_name), "info")
     return redirect(url_for("calendar_feed.manage", vet_id=vet.id))

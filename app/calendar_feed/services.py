@@ -13,6 +13,7 @@ from flask import current_app, url_for
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.i18n import _
 from app.models import CalendarFeed, Vet
 from app.models.columns import utcnow
 from app.models.staff_session import token_digest
@@ -38,7 +39,7 @@ def issue_feed(vet_id):
     """
     locked = db.session.scalar(sa.select(Vet.id).where(Vet.id == vet_id).with_for_update())
     if locked is None:
-        raise NoSuchVet(f"There is no vet with id {vet_id}.")
+        raise NoSuchVet(_("There is no vet with id %(id)s.", id=vet_id))
     token = secrets.token_urlsafe(32)
     feed = db.session.get(CalendarFeed, vet_id, populate_existing=True)
     if feed is None:
@@ -79,7 +80,8 @@ def feed_url(secret, base_url=None):
         return url_for("calendar_feed.feed", secret=secret, _external=True)
     parts = urlsplit(base_url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ValueError(f"{base_url!r} is not a site address such as https://clinic.example")
+        raise ValueError(_("%(url)s is not a site address such as https://clinic.example",
+                           url=repr(base_url)))
     adapter = current_app.url_map.bind(
         parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.constraints import constraint_name
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.models import Appointment, AppointmentType, Specialty
 from app.models.appointment import MAX_DURATION, MIN_DURATION
 from app.reference.services import DuplicateName, NameInUse, clean_name, delete_unless_in_use
@@ -21,7 +22,7 @@ UNIQUE_NAME = "uq_appointment_types_name"
 def colour_problem(text):
     """Why ``text`` is not a colour as "#rrggbb" (or blank: none), else None."""
     if text and not COLOUR.fullmatch(text):
-        return "Write a colour as # and six hexadecimal digits, e.g. #3366cc."
+        return _("Write a colour as # and six hexadecimal digits, e.g. #3366cc.")
     return None
 
 
@@ -29,12 +30,13 @@ def _values(name, duration_minutes, colour, specialty_id):
     """Column values, cleaned and checked; ValueError says what is wrong."""
     name = clean_name(name, longest=max_length(AppointmentType.name))
     if not MIN_DURATION <= duration_minutes <= MAX_DURATION:
-        raise ValueError(f"An appointment lasts {MIN_DURATION} to {MAX_DURATION} minutes.")
+        raise ValueError(_("An appointment lasts %(low)d to %(high)d minutes.", low=MIN_DURATION,
+                           high=MAX_DURATION))
     colour = (colour or "").strip()
     if problem := colour_problem(colour):
         raise ValueError(problem)
     if specialty_id is not None and db.session.get(Specialty, specialty_id) is None:
-        raise ValueError("There is no such specialty.")
+        raise ValueError(_("There is no such specialty."))
     return {"name": name, "duration_minutes": duration_minutes,
             "colour": colour.lower() or None, "specialty_id": specialty_id}
 
@@ -50,7 +52,7 @@ def _name_taken(name, exclude_id=None):
 def _saved(row, values):
     """Write the values in a savepoint; the unique name's refusal (a race) is DuplicateName."""
     if _name_taken(values["name"], exclude_id=row.id):
-        raise DuplicateName(f"{values['name']!r} exists already.")
+        raise DuplicateName(_("%(name)s exists already.", name=repr(values["name"])))
     try:
         with db.session.begin_nested():
             for column, value in values.items():
@@ -59,7 +61,7 @@ def _saved(row, values):
     except IntegrityError as error:
         if constraint_name(error) != UNIQUE_NAME:
             raise
-        raise DuplicateName(f"{values['name']!r} exists already.") from None
+        raise DuplicateName(_("%(name)s exists already.", name=repr(values["name"]))) from None
     return row
 
 
@@ -85,10 +87,12 @@ def delete_appointment_type(row):
     """Remove a type no appointment has; NameInUse otherwise (ON DELETE RESTRICT decides a race)."""
     used = times_used(row)
     if used:
-        plural = "appointment has" if used == 1 else "appointments have"
-        raise NameInUse(f"{used} {plural} the type {row.name!r}, so it cannot be removed.")
+        raise NameInUse(ngettext("%(num)d appointment has the type %(name)s, so it cannot be removed.",
+                                 "%(num)d appointments have the type %(name)s, so it cannot be "
+                                 "removed.", used, name=repr(row.name)))
     delete_unless_in_use(row, NameInUse(
-        f"The type {row.name!r} was given to an appointment meanwhile, so it cannot be removed."
+        _("The type %(name)s was given to an appointment meanwhile, so it cannot be removed.",
+          name=repr(row.name))
     ))
 
 

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from app.appointments.forms import DURATION_RULE, optional_id
 from app.extensions import db
 from app.forms import PageForm
+from app.i18n import _, _l
 from app.models import AppointmentType, Specialty
 from app.reference.appointment_types import colour_problem
 from app.validation import max_length, printable, strip
@@ -23,26 +24,27 @@ class AppointmentTypeForm(PageForm):
     """An appointment type: name, default duration, colour, and the specialty it needs."""
 
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(AppointmentType.name)), printable],
     )
     duration_minutes = IntegerField(
-        "Duration (minutes)", default=30, validators=[InputRequired("Enter minutes."), DURATION_RULE]
+        _l("Duration (minutes)"), default=30,
+        validators=[InputRequired(_l("Enter minutes.")), DURATION_RULE],
     )
     colour = StringField(
-        "Colour on the schedule",
+        _l("Colour on the schedule"),
         filters=[strip],
         validators=[Optional(), Length(max=max_length(AppointmentType.colour)), colour_rule],
-        description="#rrggbb, e.g. #3366cc; blank for none.",
+        description=_l("#rrggbb, e.g. #3366cc; blank for none."),
     )
-    specialty_id = SelectField("Needs a vet with the specialty", coerce=optional_id)
-    submit = SubmitField("Add type")
+    specialty_id = SelectField(_l("Needs a vet with the specialty"), coerce=optional_id)
+    submit = SubmitField(_l("Add type"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         rows = db.session.execute(sa.select(Specialty.id, Specialty.name).order_by(Specialty.name))
-        self.specialty_id.choices = [SelectChoice("", "None")] + [
+        self.specialty_id.choices = [SelectChoice("", _("None"))] + [
             SelectChoice(str(specialty_id), name) for specialty_id, name in rows
         ]
 

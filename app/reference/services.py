@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.constraints import IN_USE, constraint_name, violation
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.models import AppointmentType, Pet, PetType, Specialty, VaccineType, Vet
 from app.validation import max_length
 
@@ -23,7 +24,7 @@ def clean_name(name, longest=None):
     # A specialty's name column has the pet type's length.
     longest = longest or max_length(PetType.name)
     if not name or len(name) > longest:
-        raise ValueError(f"A name needs 1 to {longest} characters.")
+        raise ValueError(_("A name needs 1 to %(longest)d characters.", longest=longest))
     return name
 
 
@@ -38,7 +39,7 @@ def _name_taken(model, name, exclude_id=None):
 def _raise_duplicate(error, model, name):
     """DuplicateName when the model's unique name refused the write; else the error itself."""
     if constraint_name(error) == f"uq_{model.__tablename__}_name":
-        raise DuplicateName(f"{name!r} exists already.") from None
+        raise DuplicateName(_("%(name)s exists already.", name=repr(name))) from None
     raise error
 
 
@@ -46,7 +47,7 @@ def add_named(model, name):
     """Add a row of a name-only model (PetType, Specialty); names are kept lower-case."""
     name = clean_name(name)
     if _name_taken(model, name):
-        raise DuplicateName(f"{name!r} exists already.")
+        raise DuplicateName(_("%(name)s exists already.", name=repr(name)))
     row = model(name=name)
     try:
         with db.session.begin_nested():
@@ -60,7 +61,7 @@ def rename_named(row, name):
     """Rename a pet type or specialty; DuplicateName when another row has the name."""
     name = clean_name(name)
     if _name_taken(type(row), name, exclude_id=row.id):
-        raise DuplicateName(f"{name!r} exists already.")
+        raise DuplicateName(_("%(name)s exists already.", name=repr(name)))
     try:
         with db.session.begin_nested():
             row.name = name
@@ -83,14 +84,15 @@ def uses_of(row):
     if isinstance(row, PetType):
         pets = _count(sa.select(Pet.id).where(Pet.type_id == row.id))
         if pets:
-            plural = "pet has" if pets == 1 else "pets have"
-            return [f"{pets} {plural} the type {row.name!r}."]
+            return [ngettext("%(num)d pet has the type %(name)s.",
+                             "%(num)d pets have the type %(name)s.", pets, name=repr(row.name))]
         return []
     needing = sa.select(AppointmentType.name).where(AppointmentType.specialty_id == row.id)
     types = _count(needing)
     if types:
-        plural = "appointment type needs" if types == 1 else "appointment types need"
-        return [f"{types} {plural} it: {_names(needing.order_by(AppointmentType.name))}."]
+        return [ngettext("%(num)d appointment type needs it: %(names)s.",
+                         "%(num)d appointment types need it: %(names)s.", types,
+                         names=_names(needing.order_by(AppointmentType.name)))]
     return []
 
 
@@ -99,11 +101,12 @@ def losses_of(row):
     if isinstance(row, PetType):
         vaccines = _names(sa.select(VaccineType.name).join(VaccineType.species)
                           .where(PetType.id == row.id).order_by(VaccineType.name))
-        return [f"Vaccine types no longer for {row.name!r}: {vaccines}."] if vaccines else []
+        return ([_("Vaccine types no longer for %(name)s: %(vaccines)s.", name=repr(row.name),
+                   vaccines=vaccines)] if vaccines else [])
     vets = db.session.scalars(sa.select(Vet).join(Vet.specialties)
                               .where(Specialty.id == row.id).order_by(Vet.last_name)).all()
     if vets:
-        return [f"Vets who lose it: {', '.join(vet.full_name for vet in vets)}."]
+        return [_("Vets who lose it: %(vets)s.", vets=", ".join(vet.full_name for vet in vets))]
     return []
 
 
@@ -115,9 +118,11 @@ def delete_named(row):
     (their association rows cascade).
     """
     if uses := uses_of(row):
-        raise NameInUse(f"{row.name!r} is still in use and cannot be deleted: {' '.join(uses)}")
+        raise NameInUse(_("%(name)s is still in use and cannot be deleted: %(uses)s",
+                          name=repr(row.name), uses=" ".join(uses)))
     delete_unless_in_use(row, NameInUse(
-        f"{row.name!r} is still in use and cannot be deleted: it was given to a record meanwhile."
+        _("%(name)s is still in use and cannot be deleted: it was given to a record meanwhile.",
+          name=repr(row.name))
     ))
 
 

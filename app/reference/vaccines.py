@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from app.auth.permissions import permission_required
 from app.confirmation import confirmation_page
 from app.extensions import db
+from app.i18n import _, _l, ngettext
 from app.models import PetType
 from app.reference.services import list_named
 from app.vaccinations.forms import VaccineTypeForm
@@ -37,7 +38,7 @@ def _saved(form, save, message):
         form[refusal.field].errors.append(str(refusal))
         return None
     db.session.commit()
-    flash(message.format(name=row.name), "success")
+    flash(message % {"name": repr(row.name)}, "success")
     return redirect(url_for("vaccine_types.index"))
 
 
@@ -54,7 +55,7 @@ def new():
     """Add a vaccine type."""
     form = _form()
     if form.validate_on_submit():
-        done = _saved(form, add_vaccine_type, "Vaccine type {name!r} added.")
+        done = _saved(form, add_vaccine_type, _l("Vaccine type %(name)s added."))
         if done:
             return done
     return render_template("reference/vaccine_form.html", form=form, row=None)
@@ -70,7 +71,7 @@ def edit(type_id):
         form.species.data = [kind.id for kind in row.species]
     if form.validate_on_submit():
         done = _saved(form, lambda *values: update_vaccine_type(row, *values),
-                      "Vaccine type {name!r} saved.")
+                      _l("Vaccine type %(name)s saved."))
         if done:
             return done
     return render_template("reference/vaccine_form.html", form=form, row=row)
@@ -83,10 +84,13 @@ def delete(type_id):
     row = vaccine_type(type_id) or abort(404)
     if request.method == "GET":
         doses = doses_of(row)
-        refusal = (f"{doses} vaccination{'s are' if doses != 1 else ' is'} on record with "
-                   f"{row.name!r}, so it cannot be removed." if doses else None)
-        return confirmation_page(f"Remove the vaccine type {row.name!r}?", "Remove the type",
-                                 url_for("vaccine_types.index"), refusal=refusal)
+        refusal = (ngettext("%(num)d vaccination is on record with %(name)s, so it cannot be "
+                            "removed.",
+                            "%(num)d vaccinations are on record with %(name)s, so it cannot be "
+                            "removed.", doses, name=repr(row.name)) if doses else None)
+        return confirmation_page(_("Remove the vaccine type %(name)s?", name=repr(row.name)),
+                                 _("Remove the type"), url_for("vaccine_types.index"),
+                                 refusal=refusal)
     name = row.name
     try:
         remove_vaccine_type(row)
@@ -94,5 +98,5 @@ def delete(type_id):
         flash(str(refusal), "danger")
     else:
         db.session.commit()
-        flash(f"Vaccine type {name!r} removed.", "success")
+        flash(_("Vaccine type %(name)s removed.", name=repr(name)), "success")
     return redirect(url_for("vaccine_types.index"))

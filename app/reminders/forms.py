@@ -7,6 +7,7 @@ from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 
 from app.clinic import clinic_today
 from app.forms import PageForm, WholeNumberRange
+from app.i18n import _, _l
 from app.models import DismissalReason
 from app.reminders.due import DueFilter
 from app.routing import MAX_ID
@@ -16,7 +17,7 @@ from app.vets.forms import vet_choices
 # Without ?to=, the list runs to this many days from today.
 DEFAULT_DAYS_AHEAD = 30
 ANY = 0
-ID_RULE = WholeNumberRange(ANY, MAX_ID, "Choose from the list.")
+ID_RULE = WholeNumberRange(ANY, MAX_ID, _l("Choose from the list."))
 # The filter arguments the list's links and forms carry along.
 FILTER_ARGS = ("from", "to", "vaccine", "vet")
 
@@ -27,25 +28,25 @@ class DueListForm(PageForm):
     class Meta:
         csrf = False  # a GET filter: it changes nothing
 
-    first_day = DateField("Due from", name="from", validators=[Optional()],
-                          description="Blank: every overdue dose.")
-    last_day = DateField("Due by", name="to", validators=[Optional()])
-    vaccine = SelectField("Vaccine", coerce=int, default=ANY, validate_choice=False,
+    first_day = DateField(_l("Due from"), name="from", validators=[Optional()],
+                          description=_l("Blank: every overdue dose."))
+    last_day = DateField(_l("Due by"), name="to", validators=[Optional()])
+    vaccine = SelectField(_l("Vaccine"), coerce=int, default=ANY, validate_choice=False,
                           validators=[Optional(), ID_RULE])
-    vet = SelectField("Vet of the last dose", coerce=int, default=ANY, validate_choice=False,
+    vet = SelectField(_l("Vet of the last dose"), coerce=int, default=ANY, validate_choice=False,
                       validators=[Optional(), ID_RULE])
-    submit = SubmitField("Show")
+    submit = SubmitField(_l("Show"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.vaccine.choices = lambda: [(ANY, "Any vaccine")] + [
+        self.vaccine.choices = lambda: [(ANY, _("Any vaccine"))] + [
             (row.id, row.name) for row in vaccine_types()]
-        self.vet.choices = lambda: [(ANY, "Any vet")] + vet_choices(active_only=False)
+        self.vet.choices = lambda: [(ANY, _("Any vet"))] + vet_choices(active_only=False)
 
     def validate_last_day(self, field):
         """The range runs forwards."""
         if field.data and self.first_day.data and field.data < self.first_day.data:
-            raise ValidationError("The end of the range is before its start.")
+            raise ValidationError(_("The end of the range is before its start."))
 
     def filters(self):
         """The DueFilter this (valid) form asks for."""
@@ -69,7 +70,7 @@ class DismissForm(PageForm):
     pet_id = IntegerField(validators=[InputRequired(), WholeNumberRange(1, MAX_ID)])
     vaccine_type_id = IntegerField(validators=[InputRequired(), WholeNumberRange(1, MAX_ID)])
     due_on = DateField(validators=[InputRequired()])
-    reason = SelectField("Reason", choices=[SelectChoice(*choice) for choice in REASONS],
+    reason = SelectField(_l("Reason"), choices=[SelectChoice(*choice) for choice in REASONS],
                          validators=[InputRequired(), AnyOf([value for value, _ in REASONS])])
     back = HiddenField()  # the due list's query string, to return to
-    submit = SubmitField("Dismiss")
+    submit = SubmitField(_l("Dismiss"))

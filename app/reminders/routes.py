@@ -17,6 +17,7 @@ from flask import (
 from app.auth.permissions import permission_required
 from app.clinic import clinic_today
 from app.extensions import db
+from app.i18n import _
 from app.models import DismissalReason
 from app.pagination import page_number
 from app.reminders.call_list import csv_lines
@@ -77,9 +78,9 @@ def dismiss():
             flash(str(refusal), "warning")
         else:
             db.session.commit()
-            flash("Reminder dismissed.", "success")
+            flash(_("Reminder dismissed."), "success")
     else:
-        flash("That dismissal was not understood: choose a reason and try again.", "danger")
+        flash(_("That dismissal was not understood: choose a reason and try again."), "danger")
     back = {name: value for name, value in parse_qsl(form.back.data or "")
             if name in FILTER_ARGS + ("page",)}
     return redirect(url_for("reminders.due_list", **back))

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit import current_actor
 from app.constraints import constraint_name
 from app.extensions import db
+from app.i18n import _
 from app.models import DismissalReason, ReminderDismissal, Vaccination
 from app.reminders.due import reminders
 
@@ -19,7 +20,7 @@ class DismissalRefused(ValueError):
 def dismiss_reminder(pet_id, vaccine_type_id, due_on, reason):
     """Dismiss the pet's reminder of a vaccine type due on a day; DismissalRefused if not open."""
     if not isinstance(reason, DismissalReason):
-        raise DismissalRefused("Choose why the reminder is dismissed.")
+        raise DismissalRefused(_("Choose why the reminder is dismissed."))
     open_reminder = db.session.scalar(
         reminders()
         .with_only_columns(Vaccination.id)
@@ -32,8 +33,8 @@ def dismiss_reminder(pet_id, vaccine_type_id, due_on, reason):
     )
     if open_reminder is None:
         raise DismissalRefused(
-            "That reminder is no longer open: a later vaccination completed it, "
-            "or it was dismissed already."
+            _("That reminder is no longer open: a later vaccination completed it, "
+              "or it was dismissed already.")
         )
     dismissal = ReminderDismissal(
         pet_id=pet_id, vaccine_type_id=vaccine_type_id, due_on=due_on, reason=reason,
@@ -45,7 +46,7 @@ def dismiss_reminder(pet_id, vaccine_type_id, due_on, reason):
     except IntegrityError as error:  # another desk dismissed it at the same moment
         if constraint_name(error) != UNIQUE_DISMISSAL:
             raise
-        raise DismissalRefused("That reminder was dismissed already.") from None
+        raise DismissalRefused(_("That reminder was dismissed already.")) from None
     return dismissal
 
 

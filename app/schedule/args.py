@@ -11,12 +11,19 @@ from datetime import date, timedelta
 from flask import abort
 
 from app.clinic import clinic_today
+from app.i18n import _, _l
 from app.routing import MAX_ID
 
 VIEWS = ("day", "week")
 CANCELLED = ("hide", "show")
 WEEK = timedelta(days=7)
 ID = re.compile(r"[0-9]{1,10}")
+# What a 404 says of an id that names nothing, by what it should name.
+NO_SUCH = {
+    "vet": _l("There is no vet %(value)s."),
+    "pet": _l("There is no pet %(value)s."),
+    "appointment type": _l("There is no appointment type %(value)s."),
+}
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,7 @@ def read_id(raw, what):
     if raw is None or raw == "":
         return None
     if not ID.fullmatch(raw) or not 1 <= int(raw) <= MAX_ID:
-        abort(404, description=f"There is no {what} {raw[:40]!r}.")
+        abort(404, description=NO_SUCH[what] % {"value": repr(raw[:40])})
     return int(raw)
 
 
@@ -77,7 +84,8 @@ def read_choice(args, name, choices):
     """One of ``choices`` (the first when absent); a 400 for another word."""
     raw = args.get(name) or choices[0]
     if raw not in choices:
-        abort(400, description=f"{name} must be one of: {', '.join(choices)}.")
+        abort(400, description=_("%(name)s must be one of: %(choices)s.", name=name,
+                                 choices=", ".join(choices)))
     return raw
 
 
@@ -88,10 +96,10 @@ def read_day(raw):
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        abort(404, description="The date must be written as YYYY-MM-DD.")
+        abort(404, description=_("The date must be written as YYYY-MM-DD."))
     # The page links to the week either side: the calendar's first and last weeks have none.
     if not date.min + 2 * WEEK <= day <= date.max - 2 * WEEK:
-        abort(404, description="There is no schedule for that date.")
+        abort(404, description=_("There is no schedule for that date."))
     return day
 
 

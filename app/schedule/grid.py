@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from app.i18n import _
 from app.models.appointment import MIN_DURATION
 from app.working_time.calendar import RULE_LABELS
 
@@ -52,7 +53,7 @@ class Off:
     @property
     def label(self):
         """The rule as the grid names it: Clinic closed, Not working, Break, Away..."""
-        return RULE_LABELS.get(self.rule, self.rule.replace("_", " ").capitalize())
+        return RULE_LABELS.get(self.rule) or self.rule.replace("_", " ").capitalize()
 
 
 @dataclass
@@ -162,7 +163,7 @@ def column_cells(column, working_time, first, slot, rows, now, longest):
 def unavailable_for(working_time, vet, starts_at, slot):
     """Why the vet's slot from ``starts_at`` cannot be booked, or None when it can."""
     if not vet.active:
-        return _Reason("inactive", f"{vet.full_name} no longer takes bookings.")
+        return _Reason("inactive", _("%(vet)s no longer takes bookings.", vet=vet.full_name))
     return working_time.unavailable(vet, starts_at, starts_at + timedelta(minutes=slot))
 
 

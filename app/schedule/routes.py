@@ -13,6 +13,7 @@ from app.appointments.prefill import booking_prefill, booking_query, slot_query
 from app.auth.permissions import permission_required
 from app.clinic import clinic_now
 from app.extensions import db
+from app.i18n import _, day
 from app.models import Owner, Pet, Vet
 from app.models.appointment import MIN_DURATION
 from app.owners.forms import FindOwnersForm
@@ -43,7 +44,7 @@ def day_columns(args):
     """The day view's columns: every vet who works that day or is booked, and the one asked for."""
     vets = day_vets(args.day, args.vet_id)
     if args.vet_id is not None and args.vet_id not in {vet.id for vet in vets}:
-        abort(404, description="There is no such vet.")
+        abort(404, description=_("There is no such vet."))
     working = load_working_time([vet.id for vet in vets], args.day, args.day)
     by_vet = {}
     for appointment in appointments_between(args.day, args.day,
@@ -63,16 +64,16 @@ def week_columns(args):
     """The week view's columns: the vet's seven days from Monday, the asked-for day in focus."""
     if args.vet_id is None:
         if current_user.vet_id is None:
-            abort(400, description="The week view is of one vet: choose one (vet=<id>).")
+            abort(400, description=_("The week view is of one vet: choose one (vet=<id>)."))
         args = replace(args, vet_id=current_user.vet_id)
-    vet = db.session.get(Vet, args.vet_id) or abort(404, description="There is no such vet.")
+    vet = db.session.get(Vet, args.vet_id) or abort(404, description=_("There is no such vet."))
     days = args.days()
     working = load_working_time([vet.id], days[0], days[-1])
     by_day = {}
     for appointment in appointments_between(days[0], days[-1], vet_id=vet.id,
                                             with_cancelled=args.show_cancelled):
         by_day.setdefault(appointment.starts_at.date(), []).append(appointment)
-    columns = [Column(vet, day, day == args.day, by_day.get(day, [])) for day in days]
+    columns = [Column(vet, shown, shown == args.day, by_day.get(shown, [])) for shown in days]
     return columns, working, active_vets(), args, vet
 
 
@@ -107,10 +108,10 @@ def grid():
     args = schedule_args(request.args)
     pet = pet_in_context(args.pet_id)
     if args.pet_id is not None and pet is None:
-        abort(404, description="There is no such pet.")
+        abort(404, description=_("There is no such pet."))
     kind = appointment_type_or_none(args.type_id) if args.type_id is not None else None
     if args.type_id is not None and kind is None:
-        abort(404, description="There is no such appointment type.")
+        abort(404, description=_("There is no such appointment type."))
     vet = None
     if args.view == "day":
         columns, working, chooser = day_columns(args)
@@ -128,14 +129,14 @@ def grid():
         columns=columns,
         rows=rows,
         chooser=chooser,
-        closure=[working.closures.get(day) for day in args.days()],
+        closure=[working.closures.get(shown) for shown in args.days()],
         today=clinic_now().date(),
         slot_link=SlotLinks(pet, kind),
         kind=kind,
         types=list_appointment_types(),
         step=args.step(),
         swatch=swatch,
-        day_label={day: f"{day:%d %b %Y}" for day in args.days()},
+        day_label={shown: day(shown) for shown in args.days()},
     )
 
 

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
+from app.i18n import _, _l, day, day_and_time
 from app.models import Absence, ClinicClosure, OpeningHours, RotaDay
-from app.models.working_time import WEEKDAYS
 
 
 class Unavailable(NamedTuple):
@@ -28,14 +28,28 @@ class Unavailable(NamedTuple):
 
 # The rules, as the schedule labels a time that is not working time.
 RULE_LABELS = {
-    "closure": "Clinic closed",
-    "clinic_closed": "Clinic closed",
-    "clinic_hours": "Clinic closed",
-    "day_off": "Not working",
-    "vet_hours": "Not working",
-    "break": "Break",
-    "absence": "Away",
+    "closure": _l("Clinic closed"),
+    "clinic_closed": _l("Clinic closed"),
+    "clinic_hours": _l("Clinic closed"),
+    "day_off": _l("Not working"),
+    "vet_hours": _l("Not working"),
+    "break": _l("Break"),
+    "absence": _l("Away"),
 }
+
+# A weekday as the rules' sentences say it, every week, Monday first (date.weekday()).
+ON_WEEKDAYS = (
+    # TRANSLATORS: "on Mondays" ... fill %(on_weekdays)s in "The clinic is closed
+    # %(on_weekdays)s." and the other working-time refusals: write your language's form
+    # there ("los lunes", "le lundi", "montags").
+    _l("on Mondays"),
+    _l("on Tuesdays"),
+    _l("on Wednesdays"),
+    _l("on Thursdays"),
+    _l("on Fridays"),
+    _l("on Saturdays"),
+    _l("on Sundays"),
+)
 
 
 def default_hours():
@@ -55,6 +69,11 @@ def clinic_hours():
     return hours
 
 
+def hhmm(clock):
+    """A time of day as HH:MM, as every language writes it here ('' for none)."""
+    return f"{clock:%H:%M}" if clock else ""
+
+
 def offset(clock):
     """A time of day as the time since midnight."""
     return timedelta(hours=clock.hour, minutes=clock.minute, seconds=clock.second)
@@ -66,11 +85,15 @@ def within(starts_at, ends_at, opens, closes):
     return starts_at - midnight >= offset(opens) and ends_at - midnight <= offset(closes)
 
 
-def span_text(starts_at, ends_at):
-    """An absence's span as staff read it."""
+def away_text(vet, absence):
+    """Why an absence refuses a time, its span as staff read it."""
+    starts_at, ends_at = absence.starts_at, absence.ends_at
     if starts_at.date() == ends_at.date():
-        return f"on {starts_at:%d %b %Y}, {starts_at:%H:%M}–{ends_at:%H:%M}"
-    return f"from {starts_at:%d %b %Y %H:%M} to {ends_at:%d %b %Y %H:%M}"
+        return _("%(vet)s is away on %(day)s, %(starts)s–%(ends)s (%(reason)s).",
+                 vet=vet.full_name, day=day(starts_at), starts=hhmm(starts_at),
+                 ends=hhmm(ends_at), reason=absence.reason)
+    return _("%(vet)s is away from %(starts)s to %(ends)s (%(reason)s).", vet=vet.full_name,
+             starts=day_and_time(starts_at), ends=day_and_time(ends_at), reason=absence.reason)
 
 
 @dataclass(frozen=True)
@@ -94,31 +117,45 @@ class WorkingTime:
         The rules in order: a closure, the clinic's weekday and hours, the vet's rota day,
         hours and break, then their absences.
         """
-        day, weekday = starts_at.date(), WEEKDAYS[starts_at.weekday()]
-        if day in self.closures:
+        on_day, on_weekdays = starts_at.date(), ON_WEEKDAYS[starts_at.weekday()]
+        if on_day in self.closures:
             return Unavailable(
-                "closure", f"The clinic is closed on {day:%d %b %Y} ({self.closures[day]}).", "date"
+                "closure",
+                _("The clinic is closed on %(day)s (%(reason)s).", day=day(on_day),
+                  reason=self.closures[on_day]),
+                "date",
             )
-        opening = self.hours[day.weekday()]
+        opening = self.hours[on_day.weekday()]
         if opening is None:
-            return Unavailable("clinic_closed", f"The clinic is closed on {weekday}s.", "date")
+            return Unavailable(
+                "clinic_closed",
+                _("The clinic is closed %(on_weekdays)s.", on_weekdays=on_weekdays),
+                "date",
+            )
         opens, closes = opening
         if not within(starts_at, ends_at, opens, closes):
             return Unavailable(
                 "clinic_hours",
-                f"Outside clinic hours on {weekday}s ({opens:%H:%M}–{closes:%H:%M}): the "
-                f"appointment must start and end within them.",
+                _("Outside clinic hours %(on_weekdays)s (%(opens)s–%(closes)s): the appointment "
+                  "must start and end within them.", on_weekdays=on_weekdays,
+                  opens=hhmm(opens), closes=hhmm(closes)),
             )
         rota = self.rotas.get(vet.id)
         if rota is not None:
-            shift = rota.get(day.weekday())
+            shift = rota.get(on_day.weekday())
             if shift is None:
-                return Unavailable("day_off", f"{vet.full_name} does not work on {weekday}s.", "date")
+                return Unavailable(
+                    "day_off",
+                    _("%(vet)s does not work %(on_weekdays)s.", vet=vet.full_name,
+                      on_weekdays=on_weekdays),
+                    "date",
+                )
             if not within(starts_at, ends_at, shift.starts, shift.ends):
                 return Unavailable(
                     "vet_hours",
-                    f"Outside {vet.full_name}'s hours on {weekday}s "
-                    f"({shift.starts:%H:%M}–{shift.ends:%H:%M}).",
+                    _("Outside %(vet)s's hours %(on_weekdays)s (%(starts)s–%(ends)s).",
+                      vet=vet.full_name, on_weekdays=on_weekdays,
+                      starts=hhmm(shift.starts), ends=hhmm(shift.ends)),
                 )
             if shift.break_starts is not None and not (
                 within(starts_at, ends_at, shift.starts, shift.break_starts)
@@ -126,16 +163,13 @@ class WorkingTime:
             ):
                 return Unavailable(
                     "break",
-                    f"{vet.full_name} has a break {shift.break_starts:%H:%M}–"
-                    f"{shift.break_ends:%H:%M} on {weekday}s.",
+                    _("%(vet)s has a break %(starts)s–%(ends)s %(on_weekdays)s.",
+                      vet=vet.full_name, starts=hhmm(shift.break_starts),
+                      ends=hhmm(shift.break_ends), on_weekdays=on_weekdays),
                 )
         for absence in self.absences.get(vet.id, ()):
             if absence.starts_at < ends_at and absence.ends_at > starts_at:
-                return Unavailable(
-                    "absence",
-                    f"{vet.full_name} is away {span_text(absence.starts_at, absence.ends_at)} "
-                    f"({absence.reason}).",
-                )
+                return Unavailable("absence", away_text(vet, absence))
         return None
 
     def windows(self, vet_id, day):

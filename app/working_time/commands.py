@@ -14,10 +14,12 @@ from app.cli import CommandGroup, text_table
 from app.clinic import clinic_today
 from app.database import write_transactions
 from app.extensions import db
+from app.i18n import _, ngettext, weekday, weekday_name
+from app.i18n import day as day_text
 from app.models import ClinicClosure, Vet
 from app.models.working_time import WEEKDAYS
 from app.validation import has_control_characters, max_length
-from app.working_time.calendar import clinic_hours
+from app.working_time.calendar import clinic_hours, hhmm
 from app.working_time.services import (
     WorkingTimeRefused,
     add_closure,
@@ -41,7 +43,7 @@ class Weekday(click.ParamType):
         for number, name in enumerate(WEEKDAYS):
             if len(word) >= 3 and name.lower().startswith(word):
                 return number
-        self.fail(f"{value!r} is not a weekday (monday … sunday).", param, ctx)
+        self.fail(_("%(value)s is not a weekday (monday … sunday).", value=repr(value)), param, ctx)
 
 
 class Clock(click.ParamType):
@@ -55,7 +57,8 @@ class Clock(click.ParamType):
         try:
             return datetime.strptime(value, "%H:%M").time()
         except ValueError:
-            self.fail(f"{value!r} is not a time of day written HH:MM.", param, ctx)
+            self.fail(_("%(value)s is not a time of day written HH:MM.", value=repr(value)),
+                      param, ctx)
 
 
 class Moment(click.ParamType):
@@ -69,24 +72,24 @@ class Moment(click.ParamType):
                 return datetime.strptime(value, pattern)
             except ValueError:
                 continue
-        self.fail(f"{value!r} is not a day and time written YYYY-MM-DDTHH:MM.", param, ctx)
+        self.fail(_("%(value)s is not a day and time written YYYY-MM-DDTHH:MM.", value=repr(value)),
+                  param, ctx)
 
 
 def reason_text(value, column):
     """A reason as the forms accept it: required, printable, within the column."""
     value = value.strip()
     if not value:
-        raise click.BadParameter("Give a reason.", param_hint="REASON")
+        raise click.BadParameter(_("Give a reason."), param_hint="REASON")
     if len(value) > max_length(column):
-        raise click.BadParameter(f"At most {max_length(column)} characters.", param_hint="REASON")
+        raise click.BadParameter(
+            ngettext("At most %(num)d character.", "At most %(num)d characters.",
+                     max_length(column)),
+            param_hint="REASON",
+        )
     if has_control_characters(value):
-        raise click.BadParameter("Remove the control characters.", param_hint="REASON")
+        raise click.BadParameter(_("Remove the control characters."), param_hint="REASON")
     return value
-
-
-def hhmm(clock):
-    """A time of day as HH:MM ('' for none)."""
-    return f"{clock:%H:%M}" if clock else ""
 
 
 def echo_to_rebook(**scope):
@@ -94,25 +97,32 @@ def echo_to_rebook(**scope):
     left = to_rebook(**scope)
     if not left:
         return
-    click.echo(f"{len(left)} scheduled appointment(s) now fall outside working time; rebook them:")
+    # The English keeps "appointment(s)" (tests/test_cli_working_time.py compares it).
+    click.echo(ngettext(
+        "%(num)d scheduled appointment(s) now fall outside working time; rebook them:",
+        "%(num)d scheduled appointment(s) now fall outside working time; rebook them:",
+        len(left),
+    ))
     rows = [
         (a.id, f"{a.starts_at:%Y-%m-%d %H:%M}", a.vet.full_name, a.pet.name,
          a.pet.owner.full_name, why.message)
         for a, why in left
     ]
-    click.echo(text_table(("ID", "When", "Vet", "Pet", "Owner", "Why"), rows))
+    click.echo(text_table((_("ID"), _("When"), _("Vet"), _("Pet"), _("Owner"), _("Why")), rows))
 
 
 def refused(refusal):
     """A service's refusal as the command's error (nothing was written)."""
-    return click.ClickException(f"Nothing changed. {refusal}")
+    return click.ClickException(_("Nothing changed. %(why)s", why=str(refusal)))
 
 
 def vet_or_fail(vet_id):
     """The vet with that id, or a click error."""
     vet = db.session.get(Vet, vet_id)
     if vet is None:
-        raise click.ClickException(f"There is no vet with id {vet_id} (see `flask vets list`).")
+        raise click.ClickException(
+            _("There is no vet with id %(id)s (see `flask vets list`).", id=vet_id)
+        )
     return vet
 
 
@@ -123,9 +133,9 @@ def vet_or_fail(vet_id):
 def show_hours():
     """The clinic's hours per weekday (the CLINIC_OPENS/CLOSES defaults until set)."""
     hours = clinic_hours()
-    rows = [(WEEKDAYS[day], *(map(hhmm, hours[day]) if hours[day] else ("closed", "")))
-            for day in range(7)]
-    click.echo(text_table(("Day", "Opens", "Closes"), rows))
+    rows = [(weekday_name(number), *(map(hhmm, hours[number]) if hours[number] else (_("closed"), "")))
+            for number in range(7)]
+    click.echo(text_table((_("Day"), _("Opens"), _("Closes")), rows))
 
 
 @hours_cli.command("set")
@@ -136,20 +146,23 @@ def set_hours(weekday, opens, closes):
     """Open the clinic OPENS–CLOSES on a weekday, or `closed`; the other days keep theirs."""
     if opens.strip().lower() == "closed":
         if closes is not None:
-            raise click.UsageError("A closed day takes no closing time.")
+            raise click.UsageError(_("A closed day takes no closing time."))
         opening = None
     else:
         opens = Clock().convert(opens, None, None)
         if closes is None:
-            raise click.UsageError("Give the closing time too (or `closed`).")
+            raise click.UsageError(_("Give the closing time too (or `closed`)."))
         if problem := hours_problem(opens, closes):
             raise click.BadParameter(problem, param_hint="CLOSES")
         opening = (opens, closes)
     with write_transactions():
         set_clinic_day(weekday, opening)
         db.session.commit()
-    shown = f"{opens:%H:%M}–{closes:%H:%M}" if opening else "closed"
-    click.echo(f"{WEEKDAYS[weekday]}: {shown}.")
+    if opening:
+        click.echo(_("%(weekday)s: %(opens)s–%(closes)s.", weekday=weekday_name(weekday),
+                     opens=hhmm(opens), closes=hhmm(closes)))
+    else:
+        click.echo(_("%(weekday)s: closed.", weekday=weekday_name(weekday)))
     echo_to_rebook()
 
 
@@ -165,7 +178,8 @@ def add_closure_command(day, reason):
         except WorkingTimeRefused as refusal:
             raise refused(refusal) from None
         db.session.commit()
-    click.echo(f"The clinic is closed on {closure.day:%A %d %b %Y} ({closure.reason}).")
+    click.echo(_("The clinic is closed on %(weekday)s %(day)s (%(reason)s).",
+                 weekday=weekday(closure.day), day=day_text(closure.day), reason=closure.reason))
     echo_to_rebook(first_day=closure.day, last_day=closure.day)
 
 
@@ -178,10 +192,10 @@ def list_closures(everything):
         query = query.where(ClinicClosure.day >= clinic_today())
     closures = db.session.scalars(query).all()
     if not closures:
-        click.echo("No closures.")
+        click.echo(_("No closures."))
         return
-    rows = [(c.day.isoformat(), c.day.strftime("%A"), c.reason) for c in closures]
-    click.echo(text_table(("Day", "Weekday", "Reason"), rows))
+    rows = [(c.day.isoformat(), weekday(c.day), c.reason) for c in closures]
+    click.echo(text_table((_("Day"), _("Weekday"), _("Reason")), rows))
 
 
 @closures_cli.command("remove")
@@ -191,6 +205,8 @@ def remove_closure_command(day):
     with write_transactions():
         closure = remove_closure(day.date())
         if closure is None:
-            raise click.ClickException(f"The clinic has no closure on {day:%Y-%m-%d}.")
+            iso_day = f"{day:%Y-%m-%d}"
+            raise click.ClickException(_("The clinic has no closure on %(day)s.", day=iso_day))
         db.session.commit()
-    click.echo(f"The clinic is open again on {closure.day:%A %d %b %Y}.")
+    click.echo(_("The clinic is open again on %(weekday)s %(day)s.", weekday=weekday(closure.day),
+                 day=day_text(closure.day)))

@@ -6,11 +6,13 @@ functions the services and the commands use), so a form never reaches one.
 
 from datetime import datetime
 
+from flask_babel.speaklater import LazyString
 from wtforms import BooleanField, DateField, Form, FormField, StringField, SubmitField
 from wtforms import TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.forms import PageForm
+from app.i18n import _, _l, weekday_name
 from app.models import Absence, ClinicClosure
 from app.models.working_time import WEEKDAYS
 from app.validation import max_length, printable, strip
@@ -20,9 +22,9 @@ from app.working_time.services import absence_problem, closure_problem, hours_pr
 class DayHoursForm(Form):
     """One weekday of the clinic's week: open or not, and from when to when."""
 
-    open = BooleanField("Open")
-    opens = TimeField("Opens", validators=[Optional()])
-    closes = TimeField("Closes", validators=[Optional()])
+    open = BooleanField(_l("Open"))
+    opens = TimeField(_l("Opens"), validators=[Optional()])
+    closes = TimeField(_l("Closes"), validators=[Optional()])
 
     def validate(self, extra_validators=None):
         """Valid when closed, or open with both times in order."""
@@ -47,16 +49,17 @@ class WeekForm(PageForm):
 
 
 def with_weekdays(form_class, row):
-    """Give a WeekForm one row per weekday, named and labelled after it."""
-    for name in WEEKDAYS:
-        setattr(form_class, name.lower(), FormField(row, label=name))
+    """Give a WeekForm one row per weekday, named after it (in English) and labelled with its
+    name in the page's language (Babel's, read when the label is drawn)."""
+    for number, name in enumerate(WEEKDAYS):
+        setattr(form_class, name.lower(), FormField(row, label=LazyString(weekday_name, number)))
     return form_class
 
 
 class OpeningHoursForm(WeekForm):
     """The clinic's seven weekdays, Monday first."""
 
-    submit = SubmitField("Save opening hours")
+    submit = SubmitField(_l("Save opening hours"))
 
     def fill(self, hours):
         """Show {weekday: (opens, closes) or None}."""
@@ -73,11 +76,11 @@ class OpeningHoursForm(WeekForm):
 class RotaDayForm(Form):
     """One weekday of a vet's rota: works or not, hours, an optional break."""
 
-    works = BooleanField("Works")
-    starts = TimeField("Starts", validators=[Optional()])
-    ends = TimeField("Ends", validators=[Optional()])
-    break_starts = TimeField("Break from", validators=[Optional()])
-    break_ends = TimeField("Break until", validators=[Optional()])
+    works = BooleanField(_l("Works"))
+    starts = TimeField(_l("Starts"), validators=[Optional()])
+    ends = TimeField(_l("Ends"), validators=[Optional()])
+    break_starts = TimeField(_l("Break from"), validators=[Optional()])
+    break_ends = TimeField(_l("Break until"), validators=[Optional()])
 
     def validate(self, extra_validators=None):
         """Valid when off, or working with hours in order and any break inside them."""
@@ -97,7 +100,7 @@ class RotaDayForm(Form):
 class RotaForm(WeekForm):
     """A vet's weekly rota, Monday first."""
 
-    submit = SubmitField("Save rota")
+    submit = SubmitField(_l("Save rota"))
 
     def fill(self, week):
         """Show {weekday: (starts, ends, break_starts, break_ends) or None}."""
@@ -119,8 +122,8 @@ class RotaForm(WeekForm):
             return False
         if not any(row.works.data for row in self.days()):
             self.form_errors.append(
-                "Tick at least one working day. A vet without a rota works the clinic's "
-                "hours: use “Work the clinic's hours” for that."
+                _("Tick at least one working day. A vet without a rota works the clinic's "
+                  "hours: use “Work the clinic's hours” for that.")
             )
             return False
         return True
@@ -133,13 +136,13 @@ with_weekdays(RotaForm, RotaDayForm)
 class ClosureForm(PageForm):
     """A day the whole clinic is closed."""
 
-    day = DateField("Day", validators=[InputRequired("Enter a date.")])
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter a date."))])
     reason = StringField(
-        "Reason",
+        _l("Reason"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(ClinicClosure.reason)), printable],
     )
-    submit = SubmitField("Add closure")
+    submit = SubmitField(_l("Add closure"))
 
     def validate_day(self, field):
         """Not a day that has passed, nor one already closed."""
@@ -150,16 +153,16 @@ class ClosureForm(PageForm):
 class AbsenceForm(PageForm):
     """A time a vet is away: from a day and time up to another."""
 
-    starts_date = DateField("From (day)", validators=[InputRequired("Enter a date.")])
-    starts_time = TimeField("From (time)", validators=[InputRequired("Enter a time.")])
-    ends_date = DateField("Until (day)", validators=[InputRequired("Enter a date.")])
-    ends_time = TimeField("Until (time)", validators=[InputRequired("Enter a time.")])
+    starts_date = DateField(_l("From (day)"), validators=[InputRequired(_l("Enter a date."))])
+    starts_time = TimeField(_l("From (time)"), validators=[InputRequired(_l("Enter a time."))])
+    ends_date = DateField(_l("Until (day)"), validators=[InputRequired(_l("Enter a date."))])
+    ends_time = TimeField(_l("Until (time)"), validators=[InputRequired(_l("Enter a time."))])
     reason = StringField(
-        "Reason",
+        _l("Reason"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Absence.reason)), printable],
     )
-    submit = SubmitField("Add absence")
+    submit = SubmitField(_l("Add absence"))
 
     def span(self):
         """(starts_at, ends_at) as submitted; only after the fields are valid."""

@@ -16,11 +16,11 @@ from sqlalchemy.orm import joinedload
 
 from app.clinic import clinic_now, clinic_today
 from app.extensions import db
+from app.i18n import _, day, weekday_name
 from app.models import Absence, Appointment, AppointmentStatus, ClinicClosure, OpeningHours, Pet
 from app.models import RotaDay, Vet
-from app.models.working_time import WEEKDAYS
 from app.validation import FieldRefusal
-from app.working_time.calendar import clinic_hours, load_working_time
+from app.working_time.calendar import clinic_hours, hhmm, load_working_time
 
 
 class WorkingTimeRefused(FieldRefusal):
@@ -30,9 +30,9 @@ class WorkingTimeRefused(FieldRefusal):
 def hours_problem(opens, closes):
     """Why an opening (or a shift) from ``opens`` to ``closes`` cannot be, or None."""
     if opens is None or closes is None:
-        return "Give both times, or mark the day closed."
+        return _("Give both times, or mark the day closed.")
     if closes <= opens:
-        return f"It must end after it starts ({opens:%H:%M})."
+        return _("It must end after it starts (%(starts)s).", starts=hhmm(opens))
     return None
 
 
@@ -42,15 +42,15 @@ def shift_problem(starts, ends, break_starts=None, break_ends=None):
     if problem:
         return problem, "ends" if starts is not None and ends is not None else "starts"
     if (break_starts is None) != (break_ends is None):
-        return "Give the break's start and end, or neither.", "break_starts"
+        return _("Give the break's start and end, or neither."), "break_starts"
     if break_starts is None:
         return None
     if break_ends <= break_starts:
-        return "The break must end after it starts.", "break_ends"
+        return _("The break must end after it starts."), "break_ends"
     if not starts < break_starts or not break_ends < ends:
         return (
-            f"The break must lie inside the hours ({starts:%H:%M}–{ends:%H:%M}), "
-            "not at their very start or end.",
+            _("The break must lie inside the hours (%(starts)s–%(ends)s), not at their very "
+              "start or end.", starts=hhmm(starts), ends=hhmm(ends)),
             "break_starts",
         )
     return None
@@ -59,18 +59,18 @@ def shift_problem(starts, ends, break_starts=None, break_ends=None):
 def absence_problem(starts_at, ends_at):
     """(message, field) of what is wrong with an absence's span, or None."""
     if ends_at <= starts_at:
-        return "The absence must end after it starts.", "ends_date"
+        return _("The absence must end after it starts."), "ends_date"
     if ends_at <= clinic_now():
-        return "That absence is already over: there is nothing to plan around.", "ends_date"
+        return _("That absence is already over: there is nothing to plan around."), "ends_date"
     return None
 
 
-def closure_problem(day):
-    """Why the clinic cannot be closed on ``day``, or None."""
-    if day < clinic_today():
-        return "That day has passed."
-    if db.session.get(ClinicClosure, day) is not None:
-        return f"The clinic is already closed on {day:%d %b %Y}."
+def closure_problem(closed_on):
+    """Why the clinic cannot be closed on ``closed_on``, or None."""
+    if closed_on < clinic_today():
+        return _("That day has passed.")
+    if db.session.get(ClinicClosure, closed_on) is not None:
+        return _("The clinic is already closed on %(day)s.", day=day(closed_on))
     return None
 
 
@@ -89,7 +89,8 @@ def set_clinic_hours(hours):
     for weekday in range(7):
         opens, closes = hours.get(weekday) or (None, None)
         if (problem := opens is not None and hours_problem(opens, closes)):
-            raise WorkingTimeRefused(f"{WEEKDAYS[weekday]}: {problem}")
+            raise WorkingTimeRefused(_("%(weekday)s: %(problem)s", weekday=weekday_name(weekday),
+                                       problem=problem))
         row = rows.get(weekday)
         if row is None:
             db.session.add(OpeningHours(weekday=weekday, opens=opens, closes=closes))
@@ -105,18 +106,18 @@ def set_clinic_day(weekday, opening):
     set_clinic_hours(hours)
 
 
-def add_closure(day, reason):
-    """Close the clinic on ``day``; WorkingTimeRefused if that cannot be."""
+def add_closure(closed_on, reason):
+    """Close the clinic on ``closed_on``; WorkingTimeRefused if that cannot be."""
     lock_vets()
-    if problem := closure_problem(day):
+    if problem := closure_problem(closed_on):
         raise WorkingTimeRefused(problem, field="day")
-    closure = ClinicClosure(day=day, reason=reason)
+    closure = ClinicClosure(day=closed_on, reason=reason)
     try:
         with db.session.begin_nested():
             db.session.add(closure)
     except IntegrityError:  # another desk closed the same day first (no vets to lock)
         raise WorkingTimeRefused(
-            f"The clinic is already closed on {day:%d %b %Y}.", field="day"
+            _("The clinic is already closed on %(day)s.", day=day(closed_on)), field="day"
         ) from None
     return closure
 
@@ -154,13 +155,14 @@ def set_rota(vet, week):
     lock_vets([vet.id])
     if not any(week.values()):
         raise WorkingTimeRefused(
-            "Give at least one working day. A vet without a rota works the clinic's hours: "
-            "choose that instead, or record an absence.",
+            _("Give at least one working day. A vet without a rota works the clinic's hours: "
+              "choose that instead, or record an absence."),
             field="days",
         )
     for weekday, shift in week.items():
         if shift and (problem := shift_problem(*shift)):
-            raise WorkingTimeRefused(f"{WEEKDAYS[weekday]}: {problem[0]}", field="days")
+            raise WorkingTimeRefused(_("%(weekday)s: %(problem)s", weekday=weekday_name(weekday),
+                                       problem=problem[0]), field="days")
     rows = vet_week(vet.id)
     for weekday in range(7):
         shift, row = week.get(weekday), rows.get(weekday)

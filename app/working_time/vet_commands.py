@@ -5,8 +5,9 @@ import click
 from app.cli import CommandGroup, text_table
 from app.database import write_transactions
 from app.extensions import db
+from app.i18n import _, _l, weekday_name
 from app.models import Absence
-from app.models.working_time import WEEKDAYS
+from app.working_time.calendar import ON_WEEKDAYS
 from app.working_time.commands import (
     Clock,
     Moment,
@@ -32,6 +33,17 @@ from app.working_time.services import (
 rota_cli = CommandGroup("rota", help="A vet's weekly rota (no rota: the clinic's hours).")
 absences_cli = CommandGroup("absences", help="Times a vet is away.")
 
+# Every week on a weekday, Monday first (date.weekday()).
+EVERY_WEEKDAY = (
+    # TRANSLATORS: "Mondays" ... fill %(weekdays)s in "%(vet)s works %(weekdays)s 09:00–17:00."
+    _l("Mondays"),
+    _l("Tuesdays"),
+    _l("Wednesdays"),
+    _l("Thursdays"),
+    _l("Fridays"),
+    _l("Saturdays"),
+    _l("Sundays"),
+)
 
 
 @rota_cli.command("show")
@@ -42,13 +54,14 @@ def show_rota(vet_id):
     has_rota = bool(vet_week(vet.id))
     week = effective_week(vet.id)
     rows = [
-        (WEEKDAYS[day], *((hhmm(s[0]), hhmm(s[1]), f"{hhmm(s[2])}–{hhmm(s[3])}" if s[2] else "")
-                          if (s := week[day]) else ("off", "", "")))
+        (weekday_name(day),
+         *((hhmm(s[0]), hhmm(s[1]), f"{hhmm(s[2])}–{hhmm(s[3])}" if s[2] else "")
+           if (s := week[day]) else (_("off"), "", "")))
         for day in range(7)
     ]
     if not has_rota:
-        click.echo(f"{vet.full_name} has no rota: they work the clinic's hours.")
-    click.echo(text_table(("Day", "Starts", "Ends", "Break"), rows))
+        click.echo(_("%(vet)s has no rota: they work the clinic's hours.", vet=vet.full_name))
+    click.echo(text_table((_("Day"), _("Starts"), _("Ends"), _("Break")), rows))
 
 
 @rota_cli.command("set")
@@ -61,12 +74,12 @@ def set_rota_command(vet_id, weekday, starts, ends, break_):
     """Set a vet's hours on a weekday; their other days stay as they were."""
     break_starts = break_ends = None
     if break_:
-        first, _, last = break_.partition("-")
+        first, _dash, last = break_.partition("-")
         clock = Clock()
         break_starts = clock.convert(first.strip(), None, None) if first.strip() else None
         break_ends = clock.convert(last.strip(), None, None) if last.strip() else None
         if break_starts is None or break_ends is None:
-            raise click.BadParameter("Write the break as HH:MM-HH:MM.", param_hint="--break")
+            raise click.BadParameter(_("Write the break as HH:MM-HH:MM."), param_hint="--break")
     if problem := shift_problem(starts, ends, break_starts, break_ends):
         raise click.BadParameter(problem[0], param_hint="--break" if "break" in problem[1]
                                  else "ENDS")
@@ -74,8 +87,14 @@ def set_rota_command(vet_id, weekday, starts, ends, break_):
         vet = vet_or_fail(vet_id)
         set_rota_day(vet, weekday, (starts, ends, break_starts, break_ends))
         db.session.commit()
-    extra = f", break {break_starts:%H:%M}–{break_ends:%H:%M}" if break_starts else ""
-    click.echo(f"{vet.full_name} works {WEEKDAYS[weekday]}s {starts:%H:%M}–{ends:%H:%M}{extra}.")
+    hours = {"vet": vet.full_name, "weekdays": EVERY_WEEKDAY[weekday],
+             "starts": f"{starts:%H:%M}", "ends": f"{ends:%H:%M}"}
+    if break_starts:
+        click.echo(_("%(vet)s works %(weekdays)s %(starts)s–%(ends)s, break "
+                     "%(break_starts)s–%(break_ends)s.", break_starts=hhmm(break_starts),
+                     break_ends=hhmm(break_ends), **hours))
+    else:
+        click.echo(_("%(vet)s works %(weekdays)s %(starts)s–%(ends)s.", **hours))
     echo_to_rebook(vet_ids=[vet.id])
 
 
@@ -91,7 +110,8 @@ def rota_off(vet_id, weekday):
         except WorkingTimeRefused as refusal:
             raise refused(refusal) from None
         db.session.commit()
-    click.echo(f"{vet.full_name} does not work on {WEEKDAYS[weekday]}s.")
+    click.echo(_("%(vet)s does not work %(on_weekdays)s.", vet=vet.full_name,
+                 on_weekdays=ON_WEEKDAYS[weekday]))
     echo_to_rebook(vet_ids=[vet.id])
 
 
@@ -103,8 +123,10 @@ def rota_clear(vet_id):
         vet = vet_or_fail(vet_id)
         removed = clear_rota(vet)
         db.session.commit()
-    done = "had no rota" if not removed else "has no rota now"
-    click.echo(f"{vet.full_name} {done}: they work the clinic's hours.")
+    if removed:
+        click.echo(_("%(vet)s has no rota now: they work the clinic's hours.", vet=vet.full_name))
+    else:
+        click.echo(_("%(vet)s had no rota: they work the clinic's hours.", vet=vet.full_name))
     echo_to_rebook(vet_ids=[vet.id])
 
 
@@ -123,8 +145,9 @@ def add_absence_command(vet_id, starts_at, ends_at, reason):
         except WorkingTimeRefused as refusal:
             raise refused(refusal) from None
         db.session.commit()
-    click.echo(f"Absence {absence.id}: {vet.full_name} away {starts_at:%Y-%m-%d %H:%M} to "
-               f"{ends_at:%Y-%m-%d %H:%M} ({reason}).")
+    starts, ends = f"{starts_at:%Y-%m-%d %H:%M}", f"{ends_at:%Y-%m-%d %H:%M}"
+    click.echo(_("Absence %(id)s: %(vet)s away %(starts)s to %(ends)s (%(reason)s).",
+                 id=absence.id, vet=vet.full_name, starts=starts, ends=ends, reason=reason))
     echo_to_rebook(vet_ids=[vet.id], first_day=starts_at.date(), last_day=ends_at.date())
 
 
@@ -137,11 +160,11 @@ def list_absences(vet_id, everything):
         vet_or_fail(vet_id)
     absences = absences_of(None if vet_id is None else [vet_id], upcoming=not everything)
     if not absences:
-        click.echo("No absences.")
+        click.echo(_("No absences."))
         return
     rows = [(a.id, a.vet.full_name, f"{a.starts_at:%Y-%m-%d %H:%M}", f"{a.ends_at:%Y-%m-%d %H:%M}",
              a.reason) for a in absences]
-    click.echo(text_table(("ID", "Vet", "From", "Until", "Reason"), rows))
+    click.echo(text_table((_("ID"), _("Vet"), _("From"), _("Until"), _("Reason")), rows))
 
 
 @absences_cli.command("remove")
@@ -152,8 +175,8 @@ def remove_absence_command(absence_id):
         absence = db.session.get(Absence, absence_id)
         if absence is None:
             raise click.ClickException(
-                f"There is no absence with id {absence_id} (see `flask absences list`)."
+                _("There is no absence with id %(id)s (see `flask absences list`).", id=absence_id)
             )
         remove_absence(absence)
         db.session.commit()
-    click.echo(f"Absence {absence_id} ({absence.reason}) removed.")
+    click.echo(_("Absence %(id)s (%(reason)s) removed.", id=absence_id, reason=absence.reason))
