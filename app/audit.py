@@ -7,9 +7,9 @@ owner are recorded as such (record_event)."""
 import getpass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask import has_request_context
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.audit_log.readable import readable
 from app.database import BoundSession

@@ -5,8 +5,8 @@ so neither needs the other.
 """
 
 import secrets
-from urllib.parse import quote
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from flask import current_app, g, jsonify, request
 from werkzeug.urls import iri_to_uri

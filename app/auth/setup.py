@@ -7,9 +7,8 @@ from app.auth.permissions import can
 from app.auth.routes import PUBLIC_ENDPOINTS
 from app.auth.services import load_user
 from app.errors import render_error
-from app.problems import wants_json
 from app.extensions import login_manager
-
+from app.problems import wants_json
 
 # The JSON API answers 401 with WWW-Authenticate itself (app/api/auth.py), never a redirect
 # to the sign-in page; its OpenAPI document and docs page hold no clinic data.

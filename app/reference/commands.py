@@ -21,7 +21,6 @@ from app.reference.appointment_types import (
 from app.reference.forms import AppointmentTypeForm
 from app.reference.services import NameInUse, delete_named, rename_named
 
-
 # What the commands say of a row of each model, whole sentences (%(name)s: the quoted name).
 TEXTS = {
     PetType: {

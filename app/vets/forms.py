@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from app.extensions import db
 from app.concurrency import VersionField
+from app.extensions import db
 from app.forms import PageForm
 from app.models import Specialty, Vet
 from app.validation import max_length, printable, strip

@@ -7,8 +7,7 @@ functions the services and the commands use), so a form never reaches one.
 from datetime import datetime
 
 from flask_babel.speaklater import LazyString
-from wtforms import BooleanField, DateField, Form, FormField, StringField, SubmitField
-from wtforms import TimeField
+from wtforms import BooleanField, DateField, Form, FormField, StringField, SubmitField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.forms import PageForm

@@ -17,8 +17,16 @@ from sqlalchemy.orm import joinedload
 from app.clinic import clinic_now, clinic_today
 from app.extensions import db
 from app.i18n import _, day, weekday_name
-from app.models import Absence, Appointment, AppointmentStatus, ClinicClosure, OpeningHours, Pet
-from app.models import RotaDay, Vet
+from app.models import (
+    Absence,
+    Appointment,
+    AppointmentStatus,
+    ClinicClosure,
+    OpeningHours,
+    Pet,
+    RotaDay,
+    Vet,
+)
 from app.validation import FieldRefusal
 from app.working_time.calendar import clinic_hours, hhmm, load_working_time
 
