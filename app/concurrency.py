@@ -13,8 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from app.extensions import db
+from app.i18n import _l
 
-CHANGED_MEANWHILE = (
+CHANGED_MEANWHILE = _l(
     "Changed by someone else meanwhile: nothing was saved. The saved values are shown here, "
     "and the form still holds what you typed: check it and save again to keep yours."
 )
@@ -24,7 +25,7 @@ class ChangedMeanwhile(Exception):
     """The record was saved by someone else after the form or request read it."""
 
     def __init__(self, message=CHANGED_MEANWHILE):
-        super().__init__(message)
+        super().__init__(str(message))
 
 
 class VersionField(HiddenField):

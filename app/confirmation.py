@@ -6,12 +6,13 @@ the API's clients and the tests may still call directly); no script is needed (C
 
 from flask import render_template, request
 
+from app.i18n import _
 
-def counted(number, noun, plural=None):
-    """'1 visit', '3 visits', or None for none (left out of a sentence)."""
-    if not number:
-        return None
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+def counted(number, text):
+    """``text`` (the count in words, written by ngettext: '1 visit', '3 visits'), or None for
+    none (left out of a sentence)."""
+    return text if number else None
 
 
 def in_words(parts):
@@ -19,7 +20,8 @@ def in_words(parts):
     parts = [part for part in parts if part]
     if len(parts) < 2:
         return "".join(parts)
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+    # Translators: the end of a list, "visits, weights and alerts"; %(items)s is joined by ", ".
+    return _("%(items)s and %(last)s", items=", ".join(parts[:-1]), last=parts[-1])
 
 
 def confirmation_page(question, button, back, details=(), refusal=None, fields=None):

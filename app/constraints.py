@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from app import models  # noqa: F401 (puts every table in Base.metadata)
 from app.database import Base
+from app.i18n import _l
 
 
 @dataclass(frozen=True)
@@ -21,55 +22,68 @@ class Violation:
     """A constraint's refusal as the user hears it: a status, a message, the field if any."""
 
     status: int
-    message: str
+    text: str  # lazy (_l): the message in the language of whoever reads it
     field: str | None = None
+
+    @property
+    def message(self):
+        """The message, written in the current language (a plain str)."""
+        return str(self.text)
 
 
 # The other request's change made this one impossible: reloading shows why.
 REMOVED_MEANWHILE = Violation(
-    409, "Something this change relies on was changed meanwhile. Reload and try again."
+    409, _l("Something this change relies on was changed meanwhile. Reload and try again.")
 )
 IN_USE = Violation(
     409,
-    "Records that refer to it were added meanwhile, so it cannot be deleted. "
-    "Reload and try again.",
+    _l("Records that refer to it were added meanwhile, so it cannot be deleted. "
+       "Reload and try again."),
 )
 
 UNIQUE = {
-    "uq_pet_types_name": Violation(409, "A pet type of that name exists already.", "name"),
-    "uq_specialties_name": Violation(409, "A specialty of that name exists already.", "name"),
+    "uq_pet_types_name": Violation(409, _l("A pet type of that name exists already."), "name"),
+    "uq_specialties_name": Violation(
+        409, _l("A specialty of that name exists already."), "name"
+    ),
     "uq_pets_owner_id_name_lower": Violation(
-        409, "This owner already has a pet of that name.", "name"
+        409, _l("This owner already has a pet of that name."), "name"
     ),
     "uq_pets_microchip": Violation(
-        409, "Another pet has this microchip number already.", "microchip"
+        409, _l("Another pet has this microchip number already."), "microchip"
     ),
-    "uq_users_username": Violation(409, "That username is taken.", "username"),
-    "uq_visits_appointment_id": Violation(409, "This appointment has its visit already."),
+    "uq_users_username": Violation(409, _l("That username is taken."), "username"),
+    "uq_visits_appointment_id": Violation(409, _l("This appointment has its visit already.")),
     "uq_appointment_types_name": Violation(
-        409, "An appointment type of that name exists already.", "name"
+        409, _l("An appointment type of that name exists already."), "name"
     ),
-    "uq_vaccine_types_name": Violation(409, "A vaccine type of that name exists already.", "name"),
-    "uq_reminder_dismissals_reminder": Violation(409, "That reminder was dismissed already."),
-    "uq_messages_message_id": Violation(409, "That message is in the outbox already."),
+    "uq_vaccine_types_name": Violation(
+        409, _l("A vaccine type of that name exists already."), "name"
+    ),
+    "uq_reminder_dismissals_reminder": Violation(409, _l("That reminder was dismissed already.")),
+    "uq_messages_message_id": Violation(409, _l("That message is in the outbox already.")),
     # The reminder run's notices: another run queued the same reminder at the same moment.
-    "pk_appointment_notices": Violation(409, "That appointment reminder is queued already."),
-    "uq_vaccination_notices_stage": Violation(409, "That vaccination reminder is queued already."),
-    "uq_api_tokens_prefix": Violation(409, "The API token could not be given a secret. Try again."),
-    "pk_vaccine_type_species": Violation(409, "That species is listed already.", "species"),
-    "pk_clinic_closures": Violation(409, "That day is a closure already.", "day"),
-    "pk_vet_rota": Violation(409, "That weekday is in the rota already.", "weekday"),
+    "pk_appointment_notices": Violation(409, _l("That appointment reminder is queued already.")),
+    "uq_vaccination_notices_stage": Violation(
+        409, _l("That vaccination reminder is queued already.")
+    ),
+    "uq_api_tokens_prefix": Violation(
+        409, _l("The API token could not be given a secret. Try again.")
+    ),
+    "pk_vaccine_type_species": Violation(409, _l("That species is listed already."), "species"),
+    "pk_clinic_closures": Violation(409, _l("That day is a closure already."), "day"),
+    "pk_vet_rota": Violation(409, _l("That weekday is in the rota already."), "weekday"),
     # Feeds are written under the vet's row lock; these back it up.
     "pk_calendar_feeds": Violation(
-        409, "The vet's calendar feed was changed meanwhile. Reload and try again."
+        409, _l("The vet's calendar feed was changed meanwhile. Reload and try again.")
     ),
     "uq_calendar_feeds_token_digest": Violation(
-        409, "The calendar feed could not be given a new address. Try again."
+        409, _l("The calendar feed could not be given a new address. Try again.")
     ),
     # PostgreSQL's exclusion constraint on a vet's overlapping appointments (not unique, but
     # the same kind of refusal: two requests racing for one slot).
     "ex_appointments_vet_id_slot": Violation(
-        409, "The vet is already booked at that time. Choose another time.", "start_time"
+        409, _l("The vet is already booked at that time. Choose another time."), "start_time"
     ),
 }
 

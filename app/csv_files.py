@@ -9,6 +9,8 @@ import typing
 
 import click
 
+from app.i18n import _
+
 # `flask import owners` reads and `flask export owners` writes this header: one row is an
 # owner and, optionally, one pet (README, "CSV files").
 OWNER_COLUMNS = (
@@ -111,23 +113,25 @@ def _count_rows(path, columns):
             reader = csv.reader(stream, strict=True)
             header = next(reader, None)
             if header is None:
-                raise ValueError(f"{path} is empty; the first line must be the header.")
+                raise ValueError(
+                    _("%(path)s is empty; the first line must be the header.", path=path))
             _check_header(path, header, columns)
             rows = 0
             for record in reader:
                 if any("\x00" in value for value in record):
-                    raise ValueError(
-                        f"{path} is not a CSV file: line {reader.line_num} has a NUL byte."
-                    )
+                    raise ValueError(_("%(path)s is not a CSV file: line %(line)d has a NUL byte.",
+                                       path=path, line=reader.line_num))
                 rows += any(value.strip() for value in record)
             return rows
     except UnicodeDecodeError as error:
-        raise ValueError(
-            f"{path} is not UTF-8 text (byte {error.object[error.start]:#04x} at offset "
-            f"{error.start}). Save it as 'CSV UTF-8' and try again."
-        ) from None
+        byte = f"{error.object[error.start]:#04x}"
+        raise ValueError(_(
+            "%(path)s is not UTF-8 text (byte %(byte)s at offset %(offset)d). "
+            "Save it as 'CSV UTF-8' and try again.",
+            path=path, byte=byte, offset=error.start,
+        )) from None
     except csv.Error as error:
-        raise ValueError(f"{path} is not a CSV file: {error}.") from None
+        raise ValueError(_("%(path)s is not a CSV file: %(error)s.", path=path, error=error)) from None
 
 
 def _check_header(path, header, columns):
@@ -139,15 +143,17 @@ def _check_header(path, header, columns):
     if missing or unknown or repeated:
         problems = []
         if missing:
-            problems.append(f"missing {', '.join(missing)}")
+            problems.append(_("missing %(columns)s", columns=", ".join(missing)))
         if unknown:
-            problems.append(f"unknown {', '.join(repr(name) for name in unknown)}")
+            problems.append(_("unknown %(columns)s",
+                              columns=", ".join(repr(name) for name in unknown)))
         if repeated:
-            problems.append(f"repeated {', '.join(repeated)}")
-        raise ValueError(
-            f"{path} does not have the expected header ({'; '.join(problems)}). "
-            f"The first line must name these columns: {','.join(columns)}"
-        )
+            problems.append(_("repeated %(columns)s", columns=", ".join(repeated)))
+        raise ValueError(_(
+            "%(path)s does not have the expected header (%(problems)s). "
+            "The first line must name these columns: %(columns)s",
+            path=path, problems="; ".join(problems), columns=",".join(columns),
+        ))
 
 
 def table_rows(path):
@@ -166,7 +172,8 @@ def table_rows(path):
             if not any(value.strip() for value in record):
                 continue
             if len(record) != len(header):
-                problem = f"The row has {len(record)} fields; the header has {len(header)}."
+                problem = _("The row has %(fields)d fields; the header has %(columns)d.",
+                            fields=len(record), columns=len(header))
                 yield line, None, problem
             else:
                 values = [restore_cell(value) for value in record]
@@ -206,7 +213,8 @@ def write_csv(path, columns, rows):
             dir=os.path.dirname(target), prefix=".export-", suffix=".csv"
         )
     except OSError as error:
-        raise click.ClickException(f"Cannot write {path}: {error.strerror}.") from None
+        raise click.ClickException(
+            _("Cannot write %(path)s: %(error)s.", path=path, error=error.strerror)) from None
     try:
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             count = _write_rows(stream, columns, rows)
@@ -215,7 +223,7 @@ def write_csv(path, columns, rows):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
-    click.echo(f"{count} rows written to {path}.", err=True)
+    click.echo(_("%(num)d rows written to %(path)s.", num=count, path=path), err=True)
     return count
 
 

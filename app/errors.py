@@ -14,13 +14,14 @@ from werkzeug.exceptions import (
 
 from app.constraints import violation
 from app.extensions import db
+from app.i18n import _, _l, number
 from app.problems import is_api_request, problem, request_id, wants_json
 
 logger = logging.getLogger("petclinic.errors")
 
-TITLES = {400: "Bad Request", 409: "Conflict"}
+TITLES = {400: _l("Bad Request"), 409: _l("Conflict")}
 
-CSRF_MESSAGE = (
+CSRF_MESSAGE = _l(
     "The form could not be accepted because its security token was missing or had expired. "
     "Go back, reload the page and submit it again."
 )
@@ -28,6 +29,7 @@ CSRF_MESSAGE = (
 
 def render_error(status, title, detail):
     """Render an error as a page or as an RFC 9457 problem document."""
+    title, detail = str(title), str(detail)  # a lazy (_l) text written in the request's language
     if is_api_request() or wants_json():
         return problem(status, title, detail)
     context = {"status": status, "title": title, "detail": detail, "request_id": request_id()}
@@ -46,14 +48,15 @@ def register(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "Form expired", CSRF_MESSAGE)
+        return render_error(400, _("Form expired"), CSRF_MESSAGE)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):
         # Werkzeug refuses the body unread (MAX_CONTENT_LENGTH): say what the limit is.
         limit = current_app.config["MAX_CONTENT_LENGTH"]
-        detail = f"The request is larger than this site accepts ({limit:,} bytes at most)."
-        return render_error(413, "Request too large", detail + " Nothing was saved.")
+        detail = _("The request is larger than this site accepts (%(limit)s bytes at most). "
+                   "Nothing was saved.", limit=number(limit))
+        return render_error(413, _("Request too large"), detail)
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -70,8 +73,8 @@ def register(app):
         db.session.rollback()
         return render_error(
             ServiceUnavailable.code,
-            "Service unavailable",
-            "The database cannot be reached just now. Please try again in a moment.",
+            _("Service unavailable"),
+            _("The database cannot be reached just now. Please try again in a moment."),
         )
 
     @app.errorhandler(IntegrityError)
@@ -95,7 +98,7 @@ def register(app):
             db.session.rollback()
         return render_error(
             InternalServerError.code,
-            "Something went wrong",
-            "The request could not be completed. Nothing was saved. "
-            "If it happens again, give support the reference below.",
+            _("Something went wrong"),
+            _("The request could not be completed. Nothing was saved. "
+              "If it happens again, give support the reference below."),
         )

@@ -6,9 +6,11 @@ from markupsafe import Markup, escape
 from wtforms import SelectChoice, widgets
 from wtforms.validators import NumberRange, ValidationError
 
+from app.i18n import _, _l
+
 # The first option of a required select: no real value, so leaving it is a "required" error
 # instead of silently choosing the first entry.
-CHOOSE = "Choose…"
+CHOOSE = _l("Choose…")
 
 
 class PageForm(FlaskForm):
@@ -48,7 +50,9 @@ class WholeNumberRange(NumberRange):
 def error_summary(form):
     """All of a form's errors in one sentence, each with its field's label."""
     return " ".join(
-        f"{form[name].label.text}: {' '.join(messages)}" for name, messages in form.errors.items()
+        _("%(field)s: %(errors)s", field=form[name].label.text,
+          errors=" ".join(str(message) for message in messages))  # some are lazy (_l)
+        for name, messages in form.errors.items()
     )
 
 

@@ -11,6 +11,8 @@ import functools
 import phonenumbers
 from flask import current_app
 
+from app.i18n import _
+
 
 class InvalidPhoneNumber(ValueError):
     """The text is not a telephone number."""
@@ -22,17 +24,18 @@ def normalise_phone(text, region=None):
     cleaned = (text or "").strip()
     allowed = set("0123456789 +-().")
     if not cleaned or set(cleaned) - allowed or cleaned.count("+") > 1 or "+" in cleaned[1:]:
-        raise InvalidPhoneNumber("Use digits, spaces and + - ( ) . only.")
+        raise InvalidPhoneNumber(_("Use digits, spaces and + - ( ) . only."))
     try:
         number = phonenumbers.parse(cleaned, region)
     except phonenumbers.NumberParseException:
-        raise InvalidPhoneNumber("This is not a telephone number.") from None
+        raise InvalidPhoneNumber(_("This is not a telephone number.")) from None
     if not phonenumbers.is_possible_number(number):
-        raise InvalidPhoneNumber("This number has too few or too many digits.")
+        raise InvalidPhoneNumber(_("This number has too few or too many digits."))
     # A possible number has the right length; a valid one also has a real area code and
     # exchange (0000000000 and 1234567890 are possible in the US, and exist nowhere).
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhoneNumber("This number does not exist: check the area code and digits.")
+        raise InvalidPhoneNumber(
+            _("This number does not exist: check the area code and digits."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -6,31 +6,32 @@ from app.auth.permissions import granted
 from app.clinic import clinic_now
 from app.concurrency import CHANGED_MEANWHILE
 from app.forms import CHOOSE
+from app.i18n import _l, day_and_time
 from app.phone import format_phone
 
 # (endpoint, label, permission): shown once the feature is registered and the role allows.
 NAV_LINKS = [
-    ("main.index", "Home", None),
-    ("owners.find", "Find owners", "owners.view"),
-    ("vets.index", "Veterinarians", "vets.view"),
-    ("schedule.grid", "Schedule", "appointments.view"),
-    ("appointments.day", "Day sheet", "appointments.view"),
-    ("reminders.due_list", "Reminders", "reminders.view"),
-    ("users.index", "Staff accounts", "users.manage"),
-    ("reference.index", "Reference data", "reference.manage"),
-    ("working_time.clinic", "Working time", "schedule.manage"),
-    ("messages.outbox", "Outbox", "messages.manage"),
-    ("message_templates.index", "Message templates", "messages.manage"),
-    ("audit_log.index", "Audit trail", "audit.view"),
-    ("api_docs.docs", "API docs", "api.docs"),
+    ("main.index", _l("Home"), None),
+    ("owners.find", _l("Find owners"), "owners.view"),
+    ("vets.index", _l("Veterinarians"), "vets.view"),
+    ("schedule.grid", _l("Schedule"), "appointments.view"),
+    ("appointments.day", _l("Day sheet"), "appointments.view"),
+    ("reminders.due_list", _l("Reminders"), "reminders.view"),
+    ("users.index", _l("Staff accounts"), "users.manage"),
+    ("reference.index", _l("Reference data"), "reference.manage"),
+    ("working_time.clinic", _l("Working time"), "schedule.manage"),
+    ("messages.outbox", _l("Outbox"), "messages.manage"),
+    ("message_templates.index", _l("Message templates"), "messages.manage"),
+    ("audit_log.index", _l("Audit trail"), "audit.view"),
+    ("api_docs.docs", _l("API docs"), "api.docs"),
 ]
 
 PET_ACTIONS = [
-    ("appointments.book", "Book appointment", "appointments.book"),
-    ("free_slots.find", "Find free slots", "appointments.book"),
-    ("visits.new", "Add visit", "visits.record"),
-    ("weights.index", "Weights", "owners.view"),
-    ("vaccinations.index", "Vaccinations", "owners.view"),
+    ("appointments.book", _l("Book appointment"), "appointments.book"),
+    ("free_slots.find", _l("Find free slots"), "appointments.book"),
+    ("visits.new", _l("Add visit"), "visits.record"),
+    ("weights.index", _l("Weights"), "owners.view"),
+    ("vaccinations.index", _l("Vaccinations"), "owners.view"),
 ]
 # Not offered for a deceased pet (a visit can still be recorded: the record stays open).
 LIVING_PETS_ONLY = {"appointments.book", "free_slots.find"}
@@ -40,7 +41,7 @@ def _allowed(entries):
     """(endpoint, label) of the entries whose page exists and which the user may open."""
     views, permissions = current_app.view_functions, granted()
     return [
-        (endpoint, label)
+        (endpoint, str(label))  # the label in the request's language
         for endpoint, label, permission in entries
         if endpoint in views and (permission is None or permission in permissions)
     ]
@@ -85,7 +86,7 @@ def register(app):
     """Install the filters and globals on the app."""
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(lambda t: t.strftime("%H:%M") if t else "", "hhmm")
-    app.add_template_filter(lambda t: t.strftime("%d %b %Y %H:%M UTC") if t else "", "utc")
+    app.add_template_filter(lambda t: f"{day_and_time(t)} UTC" if t else "", "utc")
     app.add_template_global(nav_links)
     app.add_template_global(pet_actions)
     app.add_template_global(clinic_now)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from wtforms.validators import ValidationError
 
 from app.clinic import clinic_today
+from app.i18n import _
 from app.phone import InvalidPhoneNumber, normalise_phone
 
 
@@ -58,16 +59,16 @@ def birth_date_problem(day):
     """Why a birth date is implausible (in the future or absurdly long ago), or None."""
     today = clinic_today()
     if day > today:
-        return "The birth date cannot be in the future."
+        return _("The birth date cannot be in the future.")
     if day < today - timedelta(days=365 * MAX_PET_AGE_YEARS):
-        return f"The birth date is more than {MAX_PET_AGE_YEARS} years ago."
+        return _("The birth date is more than %(num)d years ago.", num=MAX_PET_AGE_YEARS)
     return None
 
 
 def visit_date_problem(day):
     """Why a visit cannot have this date (a visit is what happened, never ahead), or None."""
     if day > clinic_today():
-        return "A visit cannot be in the future; book an appointment instead."
+        return _("A visit cannot be in the future; book an appointment instead.")
     return None
 
 
@@ -91,4 +92,4 @@ def plausible_birth_date(form, field):
 def printable(form, field):
     """Refuse control characters (they come from paste accidents or attacks, never from people)."""
     if field.data and has_control_characters(field.data):
-        raise ValidationError("Remove the control characters from this field.")
+        raise ValidationError(_("Remove the control characters from this field."))

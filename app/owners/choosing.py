@@ -6,6 +6,7 @@ from wtforms.validators import Length, Optional
 
 from app.extensions import db
 from app.forms import PageForm, WholeNumberRange
+from app.i18n import _l
 from app.models import Owner
 from app.owners.services import WITH_PETS, search_owners
 from app.routing import MAX_ID
@@ -22,15 +23,15 @@ class ChooseOwnerForm(PageForm):
         csrf = False  # a GET search changes nothing
 
     q = SearchField(
-        "Last name",
+        _l("Last name"),
         filters=[strip],
         validators=[Optional(), Length(max=max_length(Owner.last_name)), printable],
     )
     other = IntegerField(
-        "Or owner number",
-        validators=[Optional(), WholeNumberRange(1, MAX_ID, "Not an owner number.")],
+        _l("Or owner number"),
+        validators=[Optional(), WholeNumberRange(1, MAX_ID, _l("Not an owner number."))],
     )
-    submit = SubmitField("Find")
+    submit = SubmitField(_l("Find"))
 
 
 def candidates(form, exclude_id):

@@ -7,6 +7,7 @@ from app.cli import progress_bar
 from app.csv_files import OWNER_COLUMNS, CsvTable, output_option, table_rows, write_csv
 from app.database import write_transactions
 from app.extensions import db
+from app.i18n import _
 from app.owners.csv_rows import export_rows, import_rows
 
 IMPORT_HELP = f"""Import owners and their pets from CSV_FILE.
@@ -44,7 +45,7 @@ Exit status: 0 all rows imported; 1 some rows rejected; 2 the file was refused.
 def import_owners(ctx, csv_file, dry_run):
     """Import owners and pets from a CSV file, a savepoint per row."""
     with write_transactions():
-        with progress_bar("Importing", table_rows(csv_file.path), csv_file.rows) as rows:
+        with progress_bar(_("Importing"), table_rows(csv_file.path), csv_file.rows) as rows:
             outcomes, rejected = import_rows(rows)
         if dry_run:
             db.session.rollback()
@@ -52,7 +53,7 @@ def import_owners(ctx, csv_file, dry_run):
             db.session.commit()
 
     for line, reason in rejected:
-        click.echo(f"line {line}: {reason}", err=True)
+        click.echo(_("line %(line)d: %(reason)s", line=line, reason=reason), err=True)
     click.echo(import_summary(outcomes, len(rejected), dry_run))
     if rejected:
         ctx.exit(1)
@@ -63,13 +64,18 @@ def import_summary(outcomes, rejected, dry_run):
     imported = sum(outcomes.values())
     owners = outcomes["owner"] + outcomes["both"]
     pets = outcomes["pet"] + outcomes["both"]
-    verb = "would be imported" if dry_run else "imported"
-    summary = (
-        f"{imported} rows {verb} ({owners} new owners, {pets} pets); {rejected} rows rejected."
-    )
+    # The tests pin "1 rows imported (1 new owners, ...)": one sentence, no plural forms.
     if dry_run:
-        summary += " Dry run: nothing was written."
-    return summary
+        return _(
+            "%(imported)d rows would be imported (%(owners)d new owners, %(pets)d pets); "
+            "%(rejected)d rows rejected. Dry run: nothing was written.",
+            imported=imported, owners=owners, pets=pets, rejected=rejected,
+        )
+    return _(
+        "%(imported)d rows imported (%(owners)d new owners, %(pets)d pets); "
+        "%(rejected)d rows rejected.",
+        imported=imported, owners=owners, pets=pets, rejected=rejected,
+    )
 
 
 @click.command("owners")

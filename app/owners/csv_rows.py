@@ -16,6 +16,7 @@ from app.constraints import violation
 from app.csv_files import OWNER_COLUMNS, PET_COLUMNS
 from app.extensions import db
 from app.forms import error_summary
+from app.i18n import _
 from app.models import Owner, Pet, PetType, Sex
 from app.owners.forms import OwnerForm
 from app.owners.services import OWNER_FIELDS, owner_values, register_owner
@@ -51,7 +52,8 @@ class PetTypes:
         name = name.strip().lower()
         if not name or name in self.ids:
             return ""
-        return f"({name!r} is not a pet type; add it with `flask pettypes add {name}`.)"
+        return _("(%(name)s is not a pet type; add it with `flask pettypes add %(type)s`.)",
+                 name=repr(name), type=name)
 
 
 def import_rows(rows):
@@ -71,7 +73,7 @@ def import_rows(rows):
             # row's savepoint is rolled back, as for any other rejection.
             refusal = violation(error) if isinstance(error, sa.exc.IntegrityError) else None
             reason = refusal.message if refusal else str(error.orig).strip().splitlines()[0]
-            rejected.append((line, f"The database refused the row: {reason}"))
+            rejected.append((line, _("The database refused the row: %(reason)s", reason=reason)))
     return outcomes, rejected
 
 
@@ -105,12 +107,13 @@ def import_row(values, pet_types):
         first_pet = {field: pet_form[field].data for field in ("name", "birth_date", "type_id")}
     owner_id = known_owner_id(owner_values(owner_form.data))
     if owner_id is None:
-        _, _, problem = register_owner(owner_form.data, first_pet)
+        _owner, _pet, problem = register_owner(owner_form.data, first_pet)
         if problem:
             raise RowRejected(problem)
         return "owner" if first_pet is None else "both"
     if first_pet is None:
-        raise RowRejected("This owner is already in the database and the row names no pet.")
+        raise RowRejected(
+            _("This owner is already in the database and the row names no pet."))
     try:
         add_pet(owner_id, **first_pet)
     except DuplicatePetName as error:

@@ -5,14 +5,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.i18n import _l
 from app.models import Owner
 from app.models.search_columns import fold
 
 # How many a warning lists: enough to see the pattern, never a whole page of owners.
 SHOWN = 10
-SAME_TELEPHONE = "same telephone"
-SAME_EMAIL = "same email"
-SAME_NAME_AND_ADDRESS = "same name and address"
+SAME_TELEPHONE = _l("same telephone")
+SAME_EMAIL = _l("same email")
+SAME_NAME_AND_ADDRESS = _l("same name and address")
 
 
 @dataclass(frozen=True)

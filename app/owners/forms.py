@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.concurrency import VersionField
 from app.forms import PageForm
+from app.i18n import _, _l
 from app.models import Owner, Pet
 from app.owners.merge import KEPT, MERGED_FIELDS, REMOVED
 from app.phone import format_phone
@@ -29,34 +30,34 @@ class OwnerForm(PageForm):
     """An owner's name and contact details."""
 
     first_name = StringField(
-        "First name",
+        _l("First name"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Owner.first_name)), printable],
     )
     last_name = StringField(
-        "Last name",
+        _l("Last name"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Owner.last_name)), printable],
     )
     address = StringField(
-        "Address",
+        _l("Address"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Owner.address)), printable],
     )
     city = StringField(
-        "City",
+        _l("City"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Owner.city)), printable],
     )
     # Typed with separators, stored normalised: the input limit is not the column's.
     telephone = StringField(
-        "Telephone",
+        _l("Telephone"),
         filters=[strip],
         validators=[DataRequired(), Length(max=TELEPHONE_INPUT_MAX), telephone_number],
-        description="Digits, spaces and + - ( ) . are fine, e.g. (608) 555-1023.",
+        description=_l("Digits, spaces and + - ( ) . are fine, e.g. (608) 555-1023."),
     )
     email = EmailField(
-        "Email (optional)",
+        _l("Email (optional)"),
         filters=[strip],
         validators=[
             Optional(),
@@ -66,12 +67,13 @@ class OwnerForm(PageForm):
         ],
     )
     email_consent = BooleanField(
-        "Agrees to vaccination reminders by email",
-        description="Confirmations, cancellations and appointment reminders go to every "
-        "owner with an email address; vaccination reminders only with this agreement.",
+        _l("Agrees to vaccination reminders by email"),
+        description=_l("Confirmations, cancellations and appointment reminders go to every "
+                       "owner with an email address; vaccination reminders only with this "
+                       "agreement."),
     )
     version = VersionField()  # the version the form was loaded at (app.concurrency)
-    submit = SubmitField("Save owner")
+    submit = SubmitField(_l("Save owner"))
 
 
 class SearchForm(PageForm):
@@ -82,13 +84,14 @@ class SearchForm(PageForm):
 
     # Any of the things it finds; the longest of them is an email address.
     q = SearchField(
-        "Name, pet, telephone, email or microchip",
+        _l("Name, pet, telephone, email or microchip"),
         filters=[strip],
         validators=[Length(max=max_length(Owner.email)), printable],
-        description="The start of a name (“Dav”, “Betty Dav”), a pet's name, the last "
-        "digits of a telephone number, an email address or a whole microchip number.",
+        description=_l("The start of a name (“Dav”, “Betty Dav”), a pet's name, the last "
+                       "digits of a telephone number, an email address or a whole microchip "
+                       "number."),
     )
-    submit = SubmitField("Find owner")
+    submit = SubmitField(_l("Find owner"))
 
 
 class FindOwnersForm(PageForm):
@@ -98,16 +101,16 @@ class FindOwnersForm(PageForm):
         csrf = False  # a GET search changes nothing
 
     lastName = SearchField(  # noqa: N815 (the Spring PetClinic parameter name)
-        "Last name",
+        _l("Last name"),
         filters=[strip],
         validators=[Length(max=max_length(Owner.last_name)), printable],
     )
-    submit = SubmitField("Find owner")
+    submit = SubmitField(_l("Find owner"))
 
 
-MERGE_LABELS = {"first_name": "First name", "last_name": "Last name", "address": "Address",
-                "city": "City", "telephone": "Telephone", "email": "Email",
-                "email_consent": "Email consent"}
+MERGE_LABELS = {"first_name": _l("First name"), "last_name": _l("Last name"),
+                "address": _l("Address"), "city": _l("City"), "telephone": _l("Telephone"),
+                "email": _l("Email"), "email_consent": _l("Email consent")}
 
 
 def _shown(owner, field):
@@ -116,10 +119,13 @@ def _shown(owner, field):
         return format_phone(owner.telephone)
     if field == "email_consent":
         if not owner.email_consent:
-            return "no"
-        when = f" on {owner.email_consent_at:%Y-%m-%d}" if owner.email_consent_at else ""
-        return f"yes (recorded{when} by {owner.email_consent_by or 'unknown'})"
-    return getattr(owner, field) or "(none)"
+            return _("no")
+        who = owner.email_consent_by or _("unknown")
+        if owner.email_consent_at:
+            on = f"{owner.email_consent_at:%Y-%m-%d}"
+            return _("yes (recorded on %(day)s by %(who)s)", day=on, who=who)
+        return _("yes (recorded by %(who)s)", who=who)
+    return getattr(owner, field) or _("(none)")
 
 
 def merge_form(sides):
@@ -129,7 +135,7 @@ def merge_form(sides):
     class MergeForm(PageForm):
         kept_version = VersionField()
         removed_version = VersionField()
-        submit = SubmitField("Merge owners")
+        submit = SubmitField(_l("Merge owners"))
 
     for field in MERGED_FIELDS:
         choices = [SelectChoice(KEPT, _shown(sides.kept, field)),
@@ -138,7 +144,8 @@ def merge_form(sides):
     for pet in (pet for group in sides.clashes() for pet in group):
         owner = sides.kept if pet.owner_id == sides.kept.id else sides.removed
         setattr(MergeForm, f"pet_{pet.id}", StringField(
-            f"{pet.name} ({pet.type.name}) of {owner.full_name}, #{owner.id}",
+            _("%(pet)s (%(type)s) of %(owner)s, #%(number)d", pet=pet.name, type=pet.type.name,
+              owner=owner.full_name, number=owner.id),
             filters=[strip], default=pet.name,
             validators=[DataRequired(), Length(max=max_length(Pet.name)), printable]))
     return MergeForm()

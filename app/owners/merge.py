@@ -14,6 +14,7 @@ from app.audit import record_event
 from app.concurrency import ChangedMeanwhile, saving
 from app.constraints import violation
 from app.extensions import db
+from app.i18n import _
 from app.models import Message, Owner, OwnerMerge, Pet, ReminderContact
 
 # The choices, in the page's order. Choosing the consent also takes when and by whom it
@@ -123,7 +124,7 @@ def merge_owners(sides, choices, names, versions):
         refusal = violation(error)
         if refusal is None:
             raise
-        raise MergeRefused(f"Nothing was merged: {refusal.message}") from None
+        raise MergeRefused(_("Nothing was merged: %(reason)s", reason=refusal.message)) from None
     return kept
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from app.auth.permissions import permission_required
 from app.concurrency import ChangedMeanwhile
 from app.extensions import db
+from app.i18n import _, _l
 from app.models import Owner
 from app.owners.choosing import ChooseOwnerForm, candidates
 from app.owners.forms import MERGE_LABELS, merge_form, pet_names
@@ -12,7 +13,7 @@ from app.owners.merge import MergeRefused, merge_owners, merge_sides
 
 bp = Blueprint("owner_merges", __name__, url_prefix="/owners/<int:owner_id>/merge")
 
-MERGE_CHANGED_MEANWHILE = (
+MERGE_CHANGED_MEANWHILE = _l(
     "One of the owners was changed by someone else meanwhile: nothing was merged. The page "
     "shows them as they are now, with your choices; check them and merge again."
 )
@@ -43,17 +44,19 @@ def merge(owner_id, other_id):
         for group in sides.clashes(names):
             for pet in group:
                 form[f"pet_{pet.id}"].errors.append(
-                    f"Still {len(group)} pets named {names.get(pet.id, pet.name)}: rename one.")
+                    _("Still %(num)d pets named %(name)s: rename one.",
+                      num=len(group), name=names.get(pet.id, pet.name)))
         if not form.errors:
             try:
                 kept = merge_owners(sides, form.data, names,
                                     (form.kept_version.data, form.removed_version.data))
             except ChangedMeanwhile:
-                return refused(owner_id, other_id, MERGE_CHANGED_MEANWHILE)
+                return refused(owner_id, other_id, str(MERGE_CHANGED_MEANWHILE))
             except MergeRefused as refusal:
                 return refused(owner_id, other_id, str(refusal))
             db.session.commit()
-            flash(f"Owner #{other_id} was merged into {kept.full_name}.", "success")
+            flash(_("Owner #%(number)d was merged into %(name)s.", number=other_id,
+                    name=kept.full_name), "success")
             return redirect(url_for("owners.detail", owner_id=kept.id))
     return render_template("owners/merge.html", sides=sides, form=form, labels=MERGE_LABELS)
 

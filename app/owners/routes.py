@@ -18,6 +18,7 @@ from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.forms import error_summary
+from app.i18n import _, _l
 from app.messages.log import recent_messages
 from app.models import Owner
 from app.owners.duplicates import (
@@ -45,12 +46,12 @@ bp = Blueprint("owners", __name__, url_prefix="/owners")
 
 # What a desk sees of an owner saved by someone else meanwhile.
 OWNER_LABELS = {
-    "First name": "first_name",
-    "Last name": "last_name",
-    "Address": "address",
-    "City": "city",
-    "Telephone": lambda owner: format_phone(owner.telephone),
-    "Email": "email",
+    _l("First name"): "first_name",
+    _l("Last name"): "last_name",
+    _l("Address"): "address",
+    _l("City"): "city",
+    _l("Telephone"): lambda owner: format_phone(owner.telephone),
+    _l("Email"): "email",
 }
 
 
@@ -116,12 +117,12 @@ def new():
                 problem = error_summary(pet_form)
         owner, pet, refused = register_owner(form.data, first_pet)
         db.session.commit()
-        flash(f"Owner {owner.full_name} registered.", "success")
+        flash(_("Owner %(name)s registered.", name=owner.full_name), "success")
         if pet is not None:
-            flash(f"Pet {pet.name} added.", "success")
+            flash(_("Pet %(name)s added.", name=pet.name), "success")
         if problem or refused:
-            flash(f"The pet was NOT saved. {problem or refused} Its details are below: "
-                  "correct them and save the pet.", "warning")
+            flash(_("The pet was NOT saved. %(problem)s Its details are below: "
+                    "correct them and save the pet.", problem=problem or refused), "warning")
             return redirect(url_for("pets.new", owner_id=owner.id, **pet_form.typed()))
         return redirect(url_for("owners.detail", owner_id=owner.id))
     return render_template("owners/new.html", form=form, pet_form=pet_form,
@@ -184,7 +185,7 @@ def edit(owner_id):
             )
             return render_template("owners/edit.html", form=form, owner=owner, saved=saved), 409
         db.session.commit()
-        flash(f"Owner {owner.full_name} updated.", "success")
+        flash(_("Owner %(name)s updated.", name=owner.full_name), "success")
         return redirect(url_for("owners.detail", owner_id=owner.id))
     if request.method == "GET":
         form.telephone.data = format_phone(owner.telephone)
@@ -200,7 +201,7 @@ def delete(owner_id):
         name = owner.full_name
         delete_owner(owner)
         db.session.commit()
-        flash(f"Owner {name} and all their records were deleted.", "success")
+        flash(_("Owner %(name)s and all their records were deleted.", name=name), "success")
         return redirect(url_for("owners.find"))
     return render_template("owners/delete.html", owner=owner)
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from app.eager import collection_statement, fill
 from app.extensions import db
+from app.i18n import _
 from app.models import Owner, Pet
 from app.models.pet import MICROCHIP_DIGITS
 from app.models.search_columns import fold, reversed_digits
@@ -151,17 +152,21 @@ class OwnerSearch:
     def miss(self):
         """The sentence that says nothing was found, and what was looked for."""
         if self.kind == "email":
-            return f"No owner has an email address starting with “{self.text}”."
+            return _("No owner has an email address starting with “%(text)s”.", text=self.text)
         if self.kind == "names":
-            return f"No owner or pet has a name starting with “{self.text}”."
+            return _("No owner or pet has a name starting with “%(text)s”.", text=self.text)
         if self.microchip:
-            return (
-                f"No pet has microchip {self.microchip}, and no owner has a telephone number "
-                f"ending in {self.text}."
+            return _(
+                "No pet has microchip %(microchip)s, and no owner has a telephone number "
+                "ending in %(text)s.",
+                microchip=self.microchip, text=self.text,
             )
         if len(self.digits) < MIN_PHONE_DIGITS:
-            return (
-                f"“{self.text}” is too short to look up: type at least {MIN_PHONE_DIGITS} digits "
-                f"of a telephone number, or a pet's whole microchip number ({MICROCHIP_DIGITS} digits)."
+            return _(
+                "“%(text)s” is too short to look up: type at least %(digits)d digits "
+                "of a telephone number, or a pet's whole microchip number "
+                "(%(microchip_digits)d digits).",
+                text=self.text, digits=MIN_PHONE_DIGITS, microchip_digits=MICROCHIP_DIGITS,
             )
-        return f"No owner has a telephone number ending in or matching “{self.text}”."
+        return _("No owner has a telephone number ending in or matching “%(text)s”.",
+                 text=self.text)

@@ -11,6 +11,7 @@ from app.audit import current_actor
 from app.constraints import violation
 from app.eager import collection_statement, fill
 from app.extensions import db
+from app.i18n import _
 from app.models import Appointment, Owner, Pet, Visit, VisitAddendum
 from app.models.columns import utcnow
 from app.models.search_columns import fold
@@ -139,7 +140,7 @@ def register_owner(details, first_pet=None):
         refusal = violation(error)
         if refusal is None:
             raise
-        return owner, None, f"The database refused the pet: {refusal.message}"
+        return owner, None, _("The database refused the pet: %(reason)s", reason=refusal.message)
     return owner, pet, None
 
 

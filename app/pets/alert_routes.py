@@ -10,6 +10,7 @@ from app.auth.permissions import permission_required
 from app.confirmation import confirmation_page
 from app.extensions import db
 from app.forms import PageForm, with_placeholder
+from app.i18n import _, _l
 from app.models import Pet, PetAlert
 from app.models.pet_alert import SEVERITIES
 from app.pets.alerts import MAX_ALERTS, AlertRefused, add_alert, alert_of, remove_alert
@@ -22,17 +23,17 @@ class AlertForm(PageForm):
     """A new alert: what to know, and how much it matters."""
 
     text = StringField(
-        "Alert",
+        _l("Alert"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(PetAlert.text)), printable],
-        description="What staff must know before handling the pet: “bites”, “diabetic”.",
+        description=_l("What staff must know before handling the pet: “bites”, “diabetic”."),
     )
     severity = SelectField(
-        "Severity",
+        _l("Severity"),
         choices=with_placeholder(SelectChoice(s.value, s.label) for s in reversed(SEVERITIES)),
-        validators=[InputRequired("Choose a severity.")],
+        validators=[InputRequired(_l("Choose a severity."))],
     )
-    submit = SubmitField("Add alert")
+    submit = SubmitField(_l("Add alert"))
 
 
 def pet_or_404(owner_id, pet_id):
@@ -57,7 +58,8 @@ def index(owner_id, pet_id):
             form.text.errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(f"Alert added to {pet.name}: {alert.severity.label}: {alert.text}.", "success")
+            flash(_("Alert added to %(pet)s: %(severity)s: %(text)s.", pet=pet.name,
+                    severity=alert.severity.label, text=alert.text), "success")
             return redirect(url_for("pet_alerts.index", owner_id=owner_id, pet_id=pet_id))
     return render_template("pets/alerts.html", pet=pet, form=form, max_alerts=MAX_ALERTS)
 
@@ -71,13 +73,15 @@ def delete(owner_id, pet_id, alert_id):
     alert = alert_of(pet.id, alert_id)
     if alert is not None and request.method == "GET":
         return confirmation_page(
-            f"Remove the alert “{alert.severity.label}: {alert.text}” from {pet.name}?",
-            "Remove the alert", url_for("pet_alerts.index", owner_id=owner_id, pet_id=pet_id),
-            [f"Staff will no longer see it wherever {pet.name} appears."])
+            _("Remove the alert “%(severity)s: %(text)s” from %(pet)s?",
+              severity=alert.severity.label, text=alert.text, pet=pet.name),
+            _("Remove the alert"), url_for("pet_alerts.index", owner_id=owner_id, pet_id=pet_id),
+            [_("Staff will no longer see it wherever %(pet)s appears.", pet=pet.name)])
     if alert is None:
-        flash("That alert was removed already.", "info")
+        flash(_("That alert was removed already."), "info")
     else:
         remove_alert(alert)
         db.session.commit()
-        flash(f"Alert removed from {pet.name}: {alert.text}.", "success")
+        flash(_("Alert removed from %(pet)s: %(text)s.", pet=pet.name, text=alert.text),
+              "success")
     return redirect(url_for("pet_alerts.index", owner_id=owner_id, pet_id=pet_id))

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import current_actor
 from app.extensions import db
+from app.i18n import _
 from app.models import AlertSeverity, AuditEntry, Pet, PetAlert
 from app.validation import FieldRefusal
 
@@ -36,12 +37,13 @@ def add_alert(pet_id, text, severity):
     # tenth alert at once cannot make eleven (SQLite: one writer at a time anyway).
     found = db.session.scalar(sa.select(Pet.id).where(Pet.id == pet_id).with_for_update())
     if found is None:
-        raise AlertRefused("That pet does not exist.", field="pet_id")
+        raise AlertRefused(_("That pet does not exist."), field="pet_id")
     count = db.session.scalar(
         sa.select(sa.func.count(PetAlert.id)).where(PetAlert.pet_id == pet_id)
     )
     if count >= MAX_ALERTS:
-        raise AlertRefused(f"A pet has at most {MAX_ALERTS} alerts: remove one first.")
+        raise AlertRefused(_("A pet has at most %(num)d alerts: remove one first.",
+                             num=MAX_ALERTS))
     alert = PetAlert(pet_id=pet_id, text=text, severity=AlertSeverity(severity),
                      created_by=current_actor())
     db.session.add(alert)

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from app.concurrency import VersionField
 from app.extensions import db
 from app.forms import PageForm, optional_id, with_placeholder
+from app.i18n import _, _l
 from app.models import Pet, PetType, Sex
 from app.pets.profile import deceased_problem, microchip_problem, without_separators
 from app.validation import max_length, plausible_birth_date, printable, strip
@@ -46,41 +47,42 @@ class PetForm(PageForm):
     """Add or edit a pet."""
 
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Pet.name)), printable],
     )
     birth_date = DateField(
-        "Birth date", validators=[InputRequired("Enter a date."), plausible_birth_date]
+        _l("Birth date"), validators=[InputRequired(_l("Enter a date.")), plausible_birth_date]
     )
-    type_id = SelectField("Type", coerce=optional_id, validators=[InputRequired("Choose a type.")])
+    type_id = SelectField(_l("Type"), coerce=optional_id,
+                          validators=[InputRequired(_l("Choose a type."))])
     # "Unknown" is a real answer, so it is chosen, never assumed.
-    sex = SelectField("Sex", choices=with_placeholder(SEX_CHOICES), coerce=sex_value,
-                      validators=[InputRequired("Choose the sex (or Unknown).")])
-    neutered = BooleanField("Neutered")
+    sex = SelectField(_l("Sex"), choices=with_placeholder(SEX_CHOICES), coerce=sex_value,
+                      validators=[InputRequired(_l("Choose the sex (or Unknown)."))])
+    neutered = BooleanField(_l("Neutered"))
     breed = StringField(
-        "Breed (optional)",
+        _l("Breed (optional)"),
         filters=[strip],
         validators=[Optional(), Length(max=max_length(Pet.breed)), printable],
     )
     colour = StringField(
-        "Colour (optional)",
+        _l("Colour (optional)"),
         filters=[strip],
         validators=[Optional(), Length(max=max_length(Pet.colour)), printable],
     )
     microchip = StringField(
-        "Microchip (optional)",
+        _l("Microchip (optional)"),
         filters=[strip, without_separators],
         validators=[Optional(), Length(max=max_length(Pet.microchip)), microchip_number],
-        description="15 digits; spaces as printed on the label are fine.",
+        description=_l("15 digits; spaces as printed on the label are fine."),
     )
     deceased_on = DateField(
-        "Deceased on (optional)",
+        _l("Deceased on (optional)"),
         validators=[Optional(), plausible_death],
-        description="A deceased pet is no longer booked or reminded; its record stays.",
+        description=_l("A deceased pet is no longer booked or reminded; its record stays."),
     )
     version = VersionField()  # the version the form was loaded at (app.concurrency)
-    submit = SubmitField("Save pet")
+    submit = SubmitField(_l("Save pet"))
 
     def __init__(self, *args, type_choices=None, **kwargs):
         """``type_choices``: the (id, name) pairs when the caller has them already."""
@@ -101,7 +103,7 @@ class FirstPetForm(PetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="pet", **kwargs)
-        self.name.label.text = "Pet name"
+        self.name.label.text = _("Pet name")
         for field in (self.name, self.birth_date, self.type_id):
             field.flags.required = False  # optional as a whole: no "required" marks
 

@@ -4,12 +4,12 @@ pet service, so each path refuses the same things with the same words."""
 import re
 
 from app.clinic import clinic_today
+from app.i18n import _, day
 from app.models.pet import MICROCHIP_DIGITS
 
 # What the service takes besides name, birth date and type; absent ones are left as stored.
 PROFILE_FIELDS = ("sex", "neutered", "breed", "colour", "microchip", "deceased_on")
 MICROCHIP_PATTERN = re.compile(rf"[0-9]{{{MICROCHIP_DIGITS}}}")
-MICROCHIP_RULE = f"A microchip number is {MICROCHIP_DIGITS} digits (ISO 11784)."
 
 
 def is_microchip(text):
@@ -20,7 +20,8 @@ def is_microchip(text):
 def microchip_problem(number):
     """Why a microchip number is not one, or None (None and "" mean no microchip)."""
     if number and not is_microchip(number):
-        return f"{MICROCHIP_RULE} This one is not."
+        return _("A microchip number is %(num)d digits (ISO 11784). This one is not.",
+                 num=MICROCHIP_DIGITS)
     return None
 
 
@@ -34,9 +35,9 @@ def deceased_problem(deceased_on, birth_date):
     if deceased_on is None:
         return None
     if deceased_on > clinic_today():
-        return "The date of death cannot be in the future."
+        return _("The date of death cannot be in the future.")
     if birth_date is not None and deceased_on < birth_date:
-        return "The date of death cannot be before the birth date."
+        return _("The date of death cannot be before the birth date.")
     return None
 
 
@@ -48,4 +49,4 @@ def booking_refusal(pet):
     """
     if pet.deceased_on is None:
         return None
-    return f"{pet.name} is recorded as deceased ({pet.deceased_on:%d %b %Y})."
+    return _("%(name)s is recorded as deceased (%(day)s).", name=pet.name, day=day(pet.deceased_on))

@@ -7,6 +7,7 @@ from app.clinic import clinic_now, clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.confirmation import confirmation_page, counted, in_words
 from app.extensions import db
+from app.i18n import _, _l, ngettext
 from app.models import Owner
 from app.owners.choosing import ChooseOwnerForm, candidates
 from app.pets.forms import PetForm, refused_pet_form
@@ -36,15 +37,15 @@ def owner_pet_or_404(owner_id, pet_id):
 
 # What a desk sees of a pet saved by someone else meanwhile.
 PET_LABELS = {
-    "Name": "name",
-    "Birth date": lambda pet: pet.birth_date.isoformat() if pet.birth_date else None,
-    "Type": lambda pet: pet.type.name,
-    "Sex": lambda pet: pet.sex.label,
-    "Neutered": lambda pet: "yes" if pet.neutered else "no",
-    "Breed": "breed",
-    "Colour": "colour",
-    "Microchip": "microchip",
-    "Deceased on": lambda pet: pet.deceased_on.isoformat() if pet.deceased_on else None,
+    _l("Name"): "name",
+    _l("Birth date"): lambda pet: pet.birth_date.isoformat() if pet.birth_date else None,
+    _l("Type"): lambda pet: pet.type.name,
+    _l("Sex"): lambda pet: pet.sex.label,
+    _l("Neutered"): lambda pet: _("yes") if pet.neutered else _("no"),
+    _l("Breed"): "breed",
+    _l("Colour"): "colour",
+    _l("Microchip"): "microchip",
+    _l("Deceased on"): lambda pet: pet.deceased_on.isoformat() if pet.deceased_on else None,
 }
 
 
@@ -85,7 +86,7 @@ def new(owner_id):
             form[refusal.field].errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(f"Pet {pet.name} added.", "success")
+            flash(_("Pet %(name)s added.", name=pet.name), "success")
             return redirect(url_for("owners.detail", owner_id=owner.id))
     return render_template("pets/form.html", form=form, owner=owner, pet=None)
 
@@ -112,7 +113,7 @@ def edit(owner_id, pet_id):
                                    saved=saved), 409
         else:
             db.session.commit()
-            flash(f"Pet {pet.name} updated.", "success")
+            flash(_("Pet %(name)s updated.", name=pet.name), "success")
             return redirect(url_for("owners.detail", owner_id=owner.id))
     return render_template("pets/form.html", form=form, owner=owner, pet=pet)
 
@@ -127,27 +128,37 @@ def delete(owner_id, pet_id):
     name = pet.name
     delete_pet(pet)
     db.session.commit()
-    flash(f"Pet {name} and its records were deleted.", "success")
+    flash(_("Pet %(name)s and its records were deleted.", name=name), "success")
     return redirect(url_for("owners.detail", owner_id=owner_id))
 
 
 def confirm_deletion(pet):
     """"Delete Max (cat) and its 3 visits, 2 vaccinations and 1 upcoming appointment?"."""
     records = records_of(pet.id, clinic_now())
+    visits, vaccinations, upcoming, past, weights, alerts = (
+        records[kind] for kind in ("visits", "vaccinations", "upcoming", "past", "weights", "alerts")
+    )
     going = in_words([
-        counted(records["visits"], "visit"),
-        counted(records["vaccinations"], "vaccination"),
-        counted(records["upcoming"], "upcoming appointment"),
-        counted(records["past"], "past appointment"),
-        counted(records["weights"], "weight"),
-        counted(records["alerts"], "alert"),
+        counted(visits, ngettext("%(num)d visit", "%(num)d visits", visits)),
+        counted(vaccinations,
+                ngettext("%(num)d vaccination", "%(num)d vaccinations", vaccinations)),
+        counted(upcoming, ngettext("%(num)d upcoming appointment",
+                                   "%(num)d upcoming appointments", upcoming)),
+        counted(past, ngettext("%(num)d past appointment", "%(num)d past appointments", past)),
+        counted(weights, ngettext("%(num)d weight", "%(num)d weights", weights)),
+        counted(alerts, ngettext("%(num)d alert", "%(num)d alerts", alerts)),
     ])
-    question = f"Delete {pet.name} ({pet.type.name})" + (f" and its {going}?" if going else "?")
-    details = [] if going else [f"{pet.name} has no visits, vaccinations, appointments, weights "
-                                "or alerts."]
-    if records["upcoming"]:
-        details.append("Its upcoming appointments are deleted, not cancelled: tell the owner.")
-    return confirmation_page(question, f"Delete {pet.name}",
+    if going:
+        question = _("Delete %(pet)s (%(type)s) and its %(records)s?", pet=pet.name,
+                     type=pet.type.name, records=going)
+        details = []
+    else:
+        question = _("Delete %(pet)s (%(type)s)?", pet=pet.name, type=pet.type.name)
+        details = [_("%(pet)s has no visits, vaccinations, appointments, weights or alerts.",
+                     pet=pet.name)]
+    if upcoming:
+        details.append(_("Its upcoming appointments are deleted, not cancelled: tell the owner."))
+    return confirmation_page(question, _("Delete %(pet)s", pet=pet.name),
                              url_for("owners.detail", owner_id=pet.owner_id), details)
 
 
@@ -163,17 +174,20 @@ def transfer(owner_id, pet_id):
         new_owner = db.session.get(Owner, form.new_owner_id.data) if form.validate() else None
         try:
             if new_owner is None:
-                raise TransferRefused("Choose an owner from the list: that one does not exist.")
+                raise TransferRefused(
+                    _("Choose an owner from the list: that one does not exist."))
             transfer_pet(pet, old_owner, new_owner, form.version.data)
         except TransferRefused as refusal:
             problem, status = str(refusal), 409
         except ChangedMeanwhile:
             db.session.rollback()
             pet = pet_with_owner(owner_id, pet_id) or abort(404)
-            problem, status = f"{pet.name} was changed by someone else meanwhile: not moved.", 409
+            problem = _("%(pet)s was changed by someone else meanwhile: not moved.", pet=pet.name)
+            status = 409
         else:
             db.session.commit()
-            flash(f"{pet.name} now belongs to {new_owner.full_name}.", "success")
+            flash(_("%(pet)s now belongs to %(owner)s.", pet=pet.name, owner=new_owner.full_name),
+                  "success")
             return redirect(url_for("pets.detail", owner_id=new_owner.id, pet_id=pet.id))
     searched = chooser.validate() and (chooser.q.data or chooser.other.data)
     found = candidates(chooser, owner_id) if searched else None

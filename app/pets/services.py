@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.constraints import UNIQUE, constraint_name
 from app.extensions import db
+from app.i18n import _
 from app.models import (
     Appointment,
     AppointmentStatus,
@@ -33,7 +34,7 @@ class DuplicatePetName(ValueError):
     """The owner already has a pet of that name (ignoring case)."""
 
     def __init__(self, name):
-        super().__init__(f"This owner already has a pet named {name!r}.")
+        super().__init__(_("This owner already has a pet named %(name)s.", name=repr(name)))
 
 
 class DuplicateMicrochip(FieldRefusal):

@@ -10,6 +10,7 @@ from app.concurrency import VersionField, saving
 from app.constraints import violation
 from app.extensions import db
 from app.forms import PageForm, WholeNumberRange
+from app.i18n import _, _l
 from app.routing import MAX_ID
 
 
@@ -21,10 +22,11 @@ class TransferForm(PageForm):
     """The owner a pet moves to, and the pet's version as the page showed it."""
 
     new_owner_id = IntegerField(
-        "New owner", validators=[InputRequired(), WholeNumberRange(1, MAX_ID, "Choose an owner.")]
+        _l("New owner"),
+        validators=[InputRequired(), WholeNumberRange(1, MAX_ID, _l("Choose an owner."))],
     )
     version = VersionField()
-    submit = SubmitField("Move")
+    submit = SubmitField(_l("Move"))
 
 
 def transfer_pet(pet, old_owner, new_owner, version):
@@ -35,7 +37,8 @@ def transfer_pet(pet, old_owner, new_owner, version):
     TransferRefused, or ChangedMeanwhile when the pet was saved since ``version``.
     """
     if new_owner.id == old_owner.id:
-        raise TransferRefused(f"{pet.name} is {old_owner.full_name}'s already.")
+        raise TransferRefused(_("%(pet)s is %(owner)s's already.", pet=pet.name,
+                                owner=old_owner.full_name))
     name = pet.name
     try:
         with db.session.begin_nested(), saving(pet, version):
@@ -44,8 +47,8 @@ def transfer_pet(pet, old_owner, new_owner, version):
         refusal = violation(error)
         if refusal is None:
             raise
-        raise TransferRefused(
-            f"{name} was not moved to {new_owner.full_name}: {refusal.message}") from None
+        raise TransferRefused(_("%(pet)s was not moved to %(owner)s: %(reason)s", pet=name,
+                                owner=new_owner.full_name, reason=refusal.message)) from None
     moved = f"pet {name} (#{pet.id})"
     record_event("transfer", pet, f"moved from owner #{old_owner.id} ({old_owner.full_name}) "
                                   f"to owner #{new_owner.id} ({new_owner.full_name})")

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from app.cli import CommandGroup, text_table
 from app.database import write_transactions
 from app.extensions import db
+from app.i18n import _
 from app.models import PetType
 from app.models.vaccination import MAX_INTERVAL_MONTHS
 from app.vaccinations.types import (
@@ -29,7 +30,8 @@ def species_ids(names):
     missing = sorted(wanted - set(found))
     if missing:
         raise click.BadParameter(
-            f"no pet type {', '.join(map(repr, missing))} (see `flask pettypes list`).",
+            _("no pet type %(names)s (see `flask pettypes list`).",
+              names=", ".join(map(repr, missing))),
             param_hint="'--species'",
         )
     return list(found.values())
@@ -48,9 +50,10 @@ def add(name, species, interval_months):
         try:
             row = add_vaccine_type(name, interval_months, species_ids(species))
         except VaccineTypeRefused as refusal:
-            raise click.ClickException(f"No vaccine type added: {refusal}") from None
+            raise click.ClickException(
+                _("No vaccine type added: %(reason)s", reason=refusal)) from None
         db.session.commit()
-    click.echo(f"Added vaccine type {row.name!r} (id {row.id}).")
+    click.echo(_("Added vaccine type %(name)s (id %(id)d).", name=repr(row.name), id=row.id))
 
 
 @vaccines_cli.command("list")
@@ -58,10 +61,10 @@ def list_rows():
     """List every vaccine type with its species and interval, by name."""
     rows = vaccine_types()
     if not rows:
-        click.echo("No vaccine types yet.")
+        click.echo(_("No vaccine types yet."))
         return
     click.echo(text_table(
-        ("ID", "Name", "Species", "Months"),
+        (_("ID"), _("Name"), _("Species"), _("Months")),
         [(row.id, row.name, ", ".join(kind.name for kind in row.species), row.interval_months)
          for row in rows],
     ))
@@ -74,10 +77,11 @@ def remove(name):
     with write_transactions():
         row = vaccine_type_named(name)
         if row is None:
-            raise click.ClickException(f"There is no vaccine type named {name!r}.")
+            raise click.ClickException(
+                _("There is no vaccine type named %(name)s.", name=repr(name)))
         try:
             remove_vaccine_type(row)
         except VaccineTypeInUse as refusal:
-            raise click.ClickException(f"Not removed: {refusal}") from None
+            raise click.ClickException(_("Not removed: %(reason)s", reason=refusal)) from None
         db.session.commit()
-    click.echo(f"Removed vaccine type {row.name!r}.")
+    click.echo(_("Removed vaccine type %(name)s.", name=repr(row.name)))

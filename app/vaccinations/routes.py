@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from app.auth.permissions import can, permission_required
 from app.clinic import clinic_today
 from app.extensions import db
+from app.i18n import _, day
 from app.models import Vaccination, Visit
 from app.pets.services import pet_with_owner
 from app.vaccinations.forms import NO_CHOICE, DueDateForm, VaccinationForm
@@ -30,7 +31,7 @@ def index(owner_id, pet_id):
     form = VaccinationForm(pet_type_id=pet.type_id)
     if request.method == "POST":
         if not can("vaccinations.record"):
-            abort(403, description="Your role does not allow this. Ask an administrator.")
+            abort(403, description=_("Your role does not allow this. Ask an administrator."))
         if form.validate_on_submit():
             try:
                 dose = record_vaccination(
@@ -41,8 +42,9 @@ def index(owner_id, pet_id):
                 form[refusal.field].errors.append(str(refusal))
             else:
                 db.session.commit()
-                flash(f"{dose.vaccine_type.name} recorded for {pet.name}; next due "
-                      f"{dose.next_due_on:%d %b %Y}.", "success")
+                flash(_("%(vaccine)s recorded for %(pet)s; next due %(day)s.",
+                        vaccine=dose.vaccine_type.name, pet=pet.name, day=day(dose.next_due_on)),
+                      "success")
                 return redirect(url_for("vaccinations.index", owner_id=owner_id, pet_id=pet_id))
     elif request.method == "GET":
         form.given_on.data = clinic_today()
@@ -70,8 +72,8 @@ def due_date(owner_id, pet_id, vaccination_id):
             form.next_due_on.errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(f"{dose.vaccine_type.name} for {pet.name} is now due "
-                  f"{dose.next_due_on:%d %b %Y}.", "success")
+            flash(_("%(vaccine)s for %(pet)s is now due %(day)s.", vaccine=dose.vaccine_type.name,
+                    pet=pet.name, day=day(dose.next_due_on)), "success")
             return redirect(url_for("vaccinations.index", owner_id=owner_id, pet_id=pet_id))
     status = 400 if form.errors else 200
     return render_template("vaccinations/due.html", pet=pet, dose=dose, form=form), status

@@ -6,6 +6,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.clinic import clinic_today
 from app.extensions import db
+from app.i18n import _, day, ngettext
 from app.models import Vaccination, VaccineType, Vet
 from app.models.vaccination import MAX_INTERVAL_MONTHS
 from app.vaccinations.due_dates import add_months, next_due_on
@@ -24,10 +25,11 @@ def _vaccine_for(pet, vaccine_type_id):
         VaccineType, vaccine_type_id, options=[selectinload(VaccineType.species)]
     )
     if vaccine is None:
-        raise VaccinationRefused("That vaccine type does not exist.")
+        raise VaccinationRefused(_("That vaccine type does not exist."))
     if not vaccine.applies_to(pet.type_id):
-        kinds = ", ".join(kind.name for kind in vaccine.species) or "no species"
-        raise VaccinationRefused(f"{vaccine.name} is for {kinds}, not for {pet.type.name}.")
+        kinds = ", ".join(kind.name for kind in vaccine.species) or _("no species")
+        raise VaccinationRefused(_("%(vaccine)s is for %(kinds)s, not for %(type)s.",
+                                   vaccine=vaccine.name, kinds=kinds, type=pet.type.name))
     return vaccine
 
 
@@ -36,10 +38,10 @@ def _clean_batch(batch):
     batch = (batch or "").strip()
     longest = max_length(Vaccination.batch)
     if not batch:
-        raise VaccinationRefused("Enter the batch (lot) number from the vial.", field="batch")
+        raise VaccinationRefused(_("Enter the batch (lot) number from the vial."), field="batch")
     if len(batch) > longest or has_control_characters(batch):
         raise VaccinationRefused(
-            f"A batch number is 1 to {longest} printable characters.", field="batch"
+            _("A batch number is 1 to %(num)d printable characters.", num=longest), field="batch"
         )
     return batch
 
@@ -47,10 +49,12 @@ def _clean_batch(batch):
 def check_due_date(given_on, due):
     """VaccinationRefused unless ``due`` is after the dose and within MAX_INTERVAL_MONTHS."""
     if due <= given_on:
-        raise VaccinationRefused("The next dose is due after this one.", field="next_due_on")
+        raise VaccinationRefused(_("The next dose is due after this one."), field="next_due_on")
     if due > add_months(given_on, MAX_INTERVAL_MONTHS):
         raise VaccinationRefused(
-            f"The next dose is due within {MAX_INTERVAL_MONTHS // 12} years.", field="next_due_on"
+            ngettext("The next dose is due within %(num)d year.",
+                     "The next dose is due within %(num)d years.", MAX_INTERVAL_MONTHS // 12),
+            field="next_due_on",
         )
 
 
@@ -71,15 +75,16 @@ def prepare_vaccination(pet, vaccine_type_id, given_on, batch, vet_id=None, next
     vaccine = _vaccine_for(pet, vaccine_type_id)
     batch = _clean_batch(batch)
     if given_on > clinic_today():
-        raise VaccinationRefused("A vaccination cannot be in the future.", field="given_on")
+        raise VaccinationRefused(_("A vaccination cannot be in the future."), field="given_on")
     if given_on < pet.birth_date:
         raise VaccinationRefused(
-            f"{pet.name} was born on {pet.birth_date:%d %b %Y}, after that date.", field="given_on"
+            _("%(pet)s was born on %(day)s, after that date.", pet=pet.name,
+              day=day(pet.birth_date)), field="given_on"
         )
     due = next_due if next_due is not None else next_due_on(given_on, vaccine.interval_months)
     check_due_date(given_on, due)
     if vet_id is not None and db.session.get(Vet, vet_id) is None:
-        raise VaccinationRefused("That vet does not exist.", field="vet_id")
+        raise VaccinationRefused(_("That vet does not exist."), field="vet_id")
     # By id, not through the relationship: the vaccine is in the session and this dose is
     # not yet (a backref would try to flush it early). It is set as loaded, for the caller.
     dose = Vaccination(

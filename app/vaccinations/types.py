@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app.constraints import constraint_name
 from app.extensions import db
+from app.i18n import _
 from app.models import PetType, Vaccination, VaccineType
 from app.models.vaccination import MAX_INTERVAL_MONTHS
 from app.reference.services import delete_unless_in_use
@@ -33,9 +34,9 @@ def clean_vaccine_name(name):
     name = " ".join((name or "").split())
     longest = max_length(VaccineType.name)
     if not name or len(name) > longest:
-        raise VaccineTypeRefused(f"A name needs 1 to {longest} characters.")
+        raise VaccineTypeRefused(_("A name needs 1 to %(num)d characters.", num=longest))
     if any(not character.isprintable() for character in name):
-        raise VaccineTypeRefused("A name cannot hold control characters.")
+        raise VaccineTypeRefused(_("A name cannot hold control characters."))
     return name
 
 
@@ -44,19 +45,21 @@ def _check(name, interval_months, species_ids, exclude_id=None):
     name = clean_vaccine_name(name)
     if not isinstance(interval_months, int) or not 1 <= interval_months <= MAX_INTERVAL_MONTHS:
         raise VaccineTypeRefused(
-            f"The interval is 1 to {MAX_INTERVAL_MONTHS} months.", field="interval_months"
+            _("The interval is 1 to %(num)d months.", num=MAX_INTERVAL_MONTHS),
+            field="interval_months",
         )
     taken = sa.select(VaccineType.id).where(sa.func.lower(VaccineType.name) == name.lower())
     if exclude_id is not None:
         taken = taken.where(VaccineType.id != exclude_id)
     if db.session.scalar(taken.limit(1)) is not None:
-        raise DuplicateVaccineName(f"A vaccine type named {name!r} exists already.")
+        raise DuplicateVaccineName(
+            _("A vaccine type named %(name)s exists already.", name=repr(name)))
     wanted = set(species_ids or ())
     if not wanted:
-        raise VaccineTypeRefused("Choose the species it applies to.", field="species")
+        raise VaccineTypeRefused(_("Choose the species it applies to."), field="species")
     species = db.session.scalars(sa.select(PetType).where(PetType.id.in_(wanted))).all()
     if len(species) != len(wanted):
-        raise VaccineTypeRefused("A chosen species does not exist.", field="species")
+        raise VaccineTypeRefused(_("A chosen species does not exist."), field="species")
     return name, species
 
 
@@ -69,7 +72,7 @@ def _saved(row):
         if constraint_name(error) != NAME_UNIQUE:
             raise
         raise DuplicateVaccineName(
-            f"A vaccine type named {row.name!r} exists already."
+            _("A vaccine type named %(name)s exists already.", name=repr(row.name))
         ) from None
     return row
 
@@ -96,7 +99,7 @@ def doses_of(row):
 def remove_vaccine_type(row):
     """Remove a vaccine type; VaccineTypeInUse while doses refer to it (ON DELETE RESTRICT)."""
     delete_unless_in_use(row, VaccineTypeInUse(
-        f"{row.name!r} has vaccinations on record, so it cannot be removed."
+        _("%(name)s has vaccinations on record, so it cannot be removed.", name=repr(row.name))
     ))
 
 

@@ -7,6 +7,7 @@ from app.cli import CommandGroup, text_table
 from app.database import write_transactions
 from app.extensions import db
 from app.forms import error_summary
+from app.i18n import _
 from app.models import Specialty, Vet
 from app.reference import list_named
 from app.reference.commands import reference_group
@@ -33,18 +34,20 @@ def add_vet(first_name, last_name, specialties):
         try:
             chosen = specialties_by_names(specialties)
         except ValueError as unknown:
-            known = ", ".join(row.name for row in list_named(Specialty)) or "none"
+            known = ", ".join(row.name for row in list_named(Specialty)) or _("none")
             raise click.ClickException(
-                f"{unknown} Known: {known} (add one with `flask specialties add`)."
+                _("%(problem)s Known: %(known)s (add one with `flask specialties add`).",
+                  problem=unknown, known=known)
             ) from None
         fields = [("first_name", first_name), ("last_name", last_name)]
         fields += [("specialty_ids", str(specialty.id)) for specialty in chosen]
         form = VetForm(formdata=MultiDict(fields), meta={"csrf": False})
         if not form.validate():
-            raise click.ClickException(f"No vet added. {error_summary(form)}")
+            raise click.ClickException(_("No vet added. %(problems)s", problems=error_summary(form)))
         vet = create_vet(form.first_name.data, form.last_name.data, form.specialty_ids.data)
         db.session.commit()
-    click.echo(f"Added vet {vet.id}: {vet.full_name} ({specialty_names(vet)}).")
+    click.echo(_("Added vet %(id)d: %(name)s (%(specialties)s).", id=vet.id, name=vet.full_name,
+                 specialties=specialty_names(vet)))
 
 
 @vets_cli.command("list")
@@ -53,13 +56,13 @@ def list_vets(active_only):
     """List the vets with their ids, specialties and whether they take bookings."""
     vets = db.session.scalars(vets_query(active_only=active_only)).all()
     if not vets:
-        click.echo("No vets yet.")
+        click.echo(_("No vets yet."))
         return
     rows = [
-        (vet.id, vet.full_name, specialty_names(vet), "yes" if vet.active else "no")
+        (vet.id, vet.full_name, specialty_names(vet), _("yes") if vet.active else _("no"))
         for vet in vets
     ]
-    click.echo(text_table(("ID", "Name", "Specialties", "Takes bookings"), rows))
+    click.echo(text_table((_("ID"), _("Name"), _("Specialties"), _("Takes bookings")), rows))
 
 
 @vets_cli.command("deactivate")
@@ -69,15 +72,16 @@ def deactivate(vet_id):
     with write_transactions():
         vet = db.session.get(Vet, vet_id)
         if vet is None:
-            raise click.ClickException(f"There is no vet with id {vet_id} (see `flask vets list`).")
+            raise click.ClickException(
+                _("There is no vet with id %(id)d (see `flask vets list`).", id=vet_id))
         if not vet.active:
-            click.echo(f"{vet.full_name} was already inactive.")
+            click.echo(_("%(name)s was already inactive.", name=vet.full_name))
             return
         deactivate_vet(vet)
         db.session.commit()
-    click.echo(f"{vet.full_name} no longer takes bookings.")
+    click.echo(_("%(name)s no longer takes bookings.", name=vet.full_name))
 
 
 def specialty_names(vet):
     """A vet's specialties, comma-separated, or 'none'; they must have been loaded."""
-    return ", ".join(specialty.name for specialty in vet.specialties) or "none"
+    return ", ".join(specialty.name for specialty in vet.specialties) or _("none")

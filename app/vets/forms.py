@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length
 from app.concurrency import VersionField
 from app.extensions import db
 from app.forms import PageForm
+from app.i18n import _l
 from app.models import Specialty, Vet
 from app.validation import max_length, printable, strip
 
@@ -23,19 +24,19 @@ class VetForm(PageForm):
     """A vet's names, specialties, and whether they take bookings."""
 
     first_name = StringField(
-        "First name",
+        _l("First name"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Vet.first_name)), printable],
     )
     last_name = StringField(
-        "Last name",
+        _l("Last name"),
         filters=[strip],
         validators=[DataRequired(), Length(max=max_length(Vet.last_name)), printable],
     )
-    specialty_ids = SelectMultipleField("Specialties", coerce=int)
-    active = BooleanField("Takes bookings", default=True)
+    specialty_ids = SelectMultipleField(_l("Specialties"), coerce=int)
+    active = BooleanField(_l("Takes bookings"), default=True)
     version = VersionField()  # the version the form was loaded at (app.concurrency)
-    submit = SubmitField("Save vet")
+    submit = SubmitField(_l("Save vet"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

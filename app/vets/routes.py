@@ -21,6 +21,7 @@ from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.confirmation import confirmation_page
 from app.extensions import db
+from app.i18n import _, _l
 from app.models import Vet
 from app.models.working_time import WEEKDAYS
 from app.pagination import page_number
@@ -41,10 +42,10 @@ bp = Blueprint("vets", __name__, url_prefix="/vets")
 
 # What an admin sees of a vet saved by someone else meanwhile.
 VET_LABELS = {
-    "First name": "first_name",
-    "Last name": "last_name",
-    "Specialties": lambda vet: ", ".join(s.name for s in vet.specialties),
-    "Takes bookings": lambda vet: "yes" if vet.active else "no",
+    _l("First name"): "first_name",
+    _l("Last name"): "last_name",
+    _l("Specialties"): lambda vet: ", ".join(s.name for s in vet.specialties),
+    _l("Takes bookings"): lambda vet: _("yes") if vet.active else _("no"),
 }
 
 
@@ -115,7 +116,7 @@ def new():
             form.first_name.data, form.last_name.data, form.specialty_ids.data, form.active.data
         )
         db.session.commit()
-        flash(f"Vet {vet.full_name} added.", "success")
+        flash(_("Vet %(name)s added.", name=vet.full_name), "success")
         return redirect(url_for("vets.detail", vet_id=vet.id))
     return render_template("vets/form.html", form=form, vet=None)
 
@@ -137,7 +138,7 @@ def edit(vet_id):
             vet, saved = refuse_stale_form(form, lambda: vet_with_specialties(vet_id), VET_LABELS)
             return render_template("vets/form.html", form=form, vet=vet, saved=saved), 409
         db.session.commit()
-        flash(f"Vet {vet.full_name} updated.", "success")
+        flash(_("Vet %(name)s updated.", name=vet.full_name), "success")
         return redirect(url_for("vets.detail", vet_id=vet.id))
     return render_template("vets/form.html", form=form, vet=vet)
 
@@ -149,13 +150,14 @@ def delete(vet_id):
     instead."""
     vet = db.get_or_404(Vet, vet_id)
     if request.method == "GET":
-        refusal = (f"{vet.full_name} has appointments or visits, so cannot be deleted: untick "
-                   "“Takes bookings” on the vet's page instead." if vet_has_records(vet.id) else None)
+        refusal = (_("%(name)s has appointments or visits, so cannot be deleted: untick "
+                     "“Takes bookings” on the vet's page instead.", name=vet.full_name)
+                   if vet_has_records(vet.id) else None)
         return confirmation_page(
-            f"Delete {vet.full_name}?", f"Delete {vet.full_name}",
+            _("Delete %(name)s?", name=vet.full_name), _("Delete %(name)s", name=vet.full_name),
             url_for("vets.edit", vet_id=vet.id),
-            [("Their specialties, rota, absences, calendar feed and the link to any staff "
-              "account go with them.")], refusal=refusal)
+            [_("Their specialties, rota, absences, calendar feed and the link to any staff "
+               "account go with them.")], refusal=refusal)
     name = vet.full_name
     try:
         delete_vet(vet)
@@ -163,5 +165,5 @@ def delete(vet_id):
         flash(str(refusal), "danger")
         return redirect(url_for("vets.edit", vet_id=vet_id))
     db.session.commit()
-    flash(f"Vet {name} deleted.", "success")
+    flash(_("Vet %(name)s deleted.", name=name), "success")
     return redirect(url_for("vets.index"))

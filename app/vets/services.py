@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from app.eager import collection_statement, fill
 from app.extensions import db
+from app.i18n import _
 from app.models import Appointment, Specialty, Vet, Visit
 
 
@@ -37,7 +38,7 @@ def specialties_by_ids(ids):
     ids = set(ids)
     found = db.session.scalars(sa.select(Specialty).where(Specialty.id.in_(ids))).all() if ids else []
     if len(found) != len(ids):
-        raise ValueError("Unknown specialty.")
+        raise ValueError(_("Unknown specialty."))
     return sorted(found, key=lambda s: s.name)
 
 
@@ -51,7 +52,7 @@ def specialties_by_names(names):
     )
     missing = wanted - {s.name for s in found}
     if missing:
-        raise ValueError(f"Unknown specialty: {', '.join(sorted(missing))}.")
+        raise ValueError(_("Unknown specialty: %(names)s.", names=", ".join(sorted(missing))))
     return sorted(found, key=lambda s: s.name)
 
 
@@ -93,6 +94,7 @@ def vet_has_records(vet_id):
 def delete_vet(vet):
     """Delete a vet who has no appointments or visits; otherwise raise VetInUse."""
     if vet_has_records(vet.id):
-        raise VetInUse(f"{vet.full_name} has appointments or visits: deactivate instead.")
+        raise VetInUse(_("%(name)s has appointments or visits: deactivate instead.",
+                         name=vet.full_name))
     db.session.delete(vet)
     db.session.flush()

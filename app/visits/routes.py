@@ -11,6 +11,7 @@ from app.auth.permissions import can, permission_required
 from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
+from app.i18n import _, _l, day
 from app.models import Pet, Visit
 from app.pets.services import pet_with_owner
 from app.visits.forms import AddendumForm, VisitEditForm, VisitForm
@@ -32,9 +33,9 @@ bp.add_app_template_global(may_correct)  # the Edit links, wherever visits are l
 
 # What a refused stale correction shows as saved meanwhile.
 VISIT_LABELS = {
-    "Date": lambda visit: visit.date.isoformat(),
-    "Vet": lambda visit: visit.vet.full_name if visit.vet else None,
-    "Description": "description",
+    _l("Date"): lambda visit: visit.date.isoformat(),
+    _l("Vet"): lambda visit: visit.vet.full_name if visit.vet else None,
+    _l("Description"): "description",
 }
 
 
@@ -54,7 +55,7 @@ def new(owner_id, pet_id):
             form.date.errors.append(str(refusal))
         else:
             db.session.commit()
-            flash(f"Visit of {pet.name} recorded.", "success")
+            flash(_("Visit of %(pet)s recorded.", pet=pet.name), "success")
             return redirect(url_for("owners.detail", owner_id=owner_id))
     elif form.date.data is None:
         form.date.data = clinic_today()
@@ -103,7 +104,7 @@ def add(owner_id, pet_id, visit_id):
         return show(visit, form, 400)
     add_addendum(visit, form.text.data, current_user.id)
     db.session.commit()
-    flash("Addendum added.", "success")
+    flash(_("Addendum added."), "success")
     return redirect(url_for("visits.detail", owner_id=owner_id, pet_id=pet_id, visit_id=visit_id))
 
 
@@ -137,6 +138,7 @@ def edit(owner_id, pet_id, visit_id):
             return render_template("visits/edit.html", form=form, visit=visit, saved=saved), 409
         else:
             db.session.commit()
-            flash(f"Visit of {visit.pet.name} on {visit.date:%d %b %Y} corrected.", "success")
+            flash(_("Visit of %(pet)s on %(day)s corrected.", pet=visit.pet.name,
+                    day=day(visit.date)), "success")
             return redirect(here)
     return render_template("visits/edit.html", form=form, visit=visit)

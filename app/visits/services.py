@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.permissions import can
 from app.extensions import db
+from app.i18n import _, day_and_time
 from app.models import Role, Visit, VisitAddendum
 from app.models.columns import utcnow
 from app.validation import visit_date_problem
@@ -71,17 +72,17 @@ def correction_refusal(visit, user, now=None):
     """
     if user is not None:
         if not can("visits.record", user):
-            return CorrectionRefused(403, "Your role does not allow correcting visits.")
+            return CorrectionRefused(403, _("Your role does not allow correcting visits."))
         if user.role is not Role.ADMIN and visit.author_id != user.id:
             return CorrectionRefused(
-                403, "Only the vet who wrote this visit, or an administrator, can correct it. "
-                     "Add an addendum instead."
+                403, _("Only the vet who wrote this visit, or an administrator, can correct "
+                       "it. Add an addendum instead.")
             )
     deadline = correction_deadline(visit)
     if (now or utcnow()) >= deadline:
         return CorrectionRefused(
-            409, f"This visit is locked: corrections were possible until "
-                 f"{deadline:%d %b %Y %H:%M} UTC. Add an addendum instead."
+            409, _("This visit is locked: corrections were possible until %(deadline)s UTC. "
+                   "Add an addendum instead.", deadline=day_and_time(deadline))
         )
     return None
 
@@ -116,7 +117,7 @@ def refuse_visit_date(day):
 def add_addendum(visit, text, author_id):
     """Add an addendum to a visit, locked or not, signed by ``author_id``."""
     if author_id is None:
-        raise AddendumRefused("An addendum is signed by its author: sign in to add one.")
+        raise AddendumRefused(_("An addendum is signed by its author: sign in to add one."))
     addendum = VisitAddendum(visit_id=visit.id, author_id=author_id, text=text)
     db.session.add(addendum)
     db.session.flush()

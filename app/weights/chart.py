@@ -11,6 +11,9 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from markupsafe import Markup
 
+from app.i18n import SOURCE_LANGUAGE, _, current_locale, day, ngettext
+from app.weights.kilograms import FLAG_PERCENT, decimal
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 616, 52, 248  # the plot area
 MAX_DATE_LABELS = 6
@@ -20,9 +23,11 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 TENTH = Decimal("0.1")
 
 
-def day_label(day):
-    """3 Mar 2025."""
-    return f"{day.day} {day:%b %Y}"
+def day_label(value):
+    """3 Mar 2025 in English; the locale's medium date in the others."""
+    if str(current_locale()) == SOURCE_LANGUAGE:
+        return f"{value.day} {value:%b %Y}"
+    return day(value)
 
 
 def _px(value):
@@ -59,7 +64,7 @@ def value_ticks(values):
 def tick_label(value, step):
     """A tick's value with as many decimals as the step needs (0, 1 or 2)."""
     places = max(0, min(2, -step.normalize().as_tuple().exponent))
-    return f"{value:.{places}f}"
+    return decimal(value, places)
 
 
 def date_ticks(first, last):
@@ -92,10 +97,10 @@ def weight_chart(entries, title, chart_id):
     step = ticks[1] - ticks[0]
     flagged = sum(entry.flagged for entry in entries)
 
-    def x_of(day):
+    def x_of(when):
         if first == last:
             return Decimal(LEFT + RIGHT) / 2
-        return LEFT + Decimal((day - first).days) * (RIGHT - LEFT) / (last - first).days
+        return LEFT + Decimal((when - first).days) * (RIGHT - LEFT) / (last - first).days
 
     def y_of(value):
         return BOTTOM - (value - low) * (BOTTOM - TOP) / (high - low)
@@ -122,13 +127,13 @@ def weight_chart(entries, title, chart_id):
         ET.SubElement(axes, "line", {"x1": _px(LEFT), "x2": _px(RIGHT), "y1": _px(y),
                                      "y2": _px(y), "stroke": GRID, "stroke-width": "1"})
         _text(axes, LEFT - 8, y + 4, tick_label(tick, step), anchor="end", fill=MUTED)
-    _text(axes, 16, (TOP + BOTTOM) / 2, "Weight (kg)", fill=MUTED,
+    _text(axes, 16, (TOP + BOTTOM) / 2, _("Weight (kg)"), fill=MUTED,
           transform=f"rotate(-90 16 {_px(Decimal(TOP + BOTTOM) / 2)})")
     ET.SubElement(axes, "line", {"x1": _px(LEFT), "x2": _px(RIGHT), "y1": _px(BOTTOM),
                                  "y2": _px(BOTTOM), "stroke": MUTED, "stroke-width": "1"})
     date_days = date_ticks(first, last)
-    for index, day in enumerate(date_days):
-        x = x_of(day)
+    for index, tick_day in enumerate(date_days):
+        x = x_of(tick_day)
         ET.SubElement(axes, "line", {"x1": _px(x), "x2": _px(x), "y1": _px(BOTTOM),
                                      "y2": _px(BOTTOM + 5), "stroke": MUTED})
         anchor = "middle"
@@ -136,8 +141,8 @@ def weight_chart(entries, title, chart_id):
             anchor = "start"
         elif len(date_days) > 1 and index == len(date_days) - 1:
             anchor = "end"
-        _text(axes, x, BOTTOM + 20, day_label(day), anchor=anchor, fill=MUTED)
-    _text(axes, (LEFT + RIGHT) / 2, BOTTOM + 42, "Date weighed", fill=MUTED)
+        _text(axes, x, BOTTOM + 20, day_label(tick_day), anchor=anchor, fill=MUTED)
+    _text(axes, (LEFT + RIGHT) / 2, BOTTOM + 42, _("Date weighed"), fill=MUTED)
 
     points = [(x_of(w.recorded_on), y_of(w.kilograms)) for w in weights]
     if len(points) > 1:
@@ -157,10 +162,17 @@ def _point(parent, entry, x, y, labelled):
     """One weight: a dot, or a red diamond when flagged; its value above it; a tooltip."""
     weight = entry.weight
     group = ET.SubElement(parent, "g", {"class": "flagged" if entry.flagged else "weight"})
-    tooltip = f"{weight.kilograms} kg on {day_label(weight.recorded_on)}"
-    if entry.change is not None:
-        tooltip += f", {entry.change.label} since {day_label(entry.change.since)}"
-    ET.SubElement(group, "title").text = tooltip + (" (more than 10 %)" if entry.flagged else "")
+    kilograms, on = decimal(weight.kilograms), day_label(weight.recorded_on)
+    if entry.change is None:
+        tooltip = _("%(kg)s kg on %(day)s", kg=kilograms, day=on)
+    elif entry.flagged:
+        tooltip = _("%(kg)s kg on %(day)s, %(change)s since %(since)s (more than %(percent)d %%)",
+                    kg=kilograms, day=on, change=entry.change.label,
+                    since=day_label(entry.change.since), percent=FLAG_PERCENT)
+    else:
+        tooltip = _("%(kg)s kg on %(day)s, %(change)s since %(since)s", kg=kilograms, day=on,
+                    change=entry.change.label, since=day_label(entry.change.since))
+    ET.SubElement(group, "title").text = tooltip
     if entry.flagged:
         ET.SubElement(group, "path", {"d": _diamond(x, y, 7), "fill": FLAG, "stroke": "#ffffff",
                                       "stroke-width": "1.5"})
@@ -168,7 +180,7 @@ def _point(parent, entry, x, y, labelled):
         ET.SubElement(group, "circle", {"cx": _px(x), "cy": _px(y), "r": "4", "fill": LINE,
                                         "stroke": "#ffffff", "stroke-width": "1.5"})
     if labelled:
-        text = f"{weight.kilograms}"
+        text = kilograms
         if entry.flagged:
             text += f" ({entry.change.label})"
         # Near either end the label leans inwards, so it is not cut off at the edge.
@@ -191,21 +203,30 @@ def _legend(svg):
     """What the dot and the diamond mean, top right."""
     legend = ET.SubElement(svg, "g", {"class": "legend"})
     ET.SubElement(legend, "circle", {"cx": "380", "cy": "36", "r": "4", "fill": LINE})
-    _text(legend, 390, 40, "weight", anchor="start", fill=MUTED)
+    _text(legend, 390, 40, _("weight"), anchor="start", fill=MUTED)
     ET.SubElement(legend, "path", {"d": _diamond(Decimal(450), Decimal(36), 6), "fill": FLAG})
-    _text(legend, 460, 40, "more than 10 % change", anchor="start", fill=MUTED)
+    _text(legend, 460, 40, _("more than %(percent)d %% change", percent=FLAG_PERCENT),
+          anchor="start", fill=MUTED)
 
 
 def _description(entries, values, flagged):
     """What the chart shows, in a sentence, for screen readers."""
     first, last = entries[0].weight, entries[-1].weight
     if len(entries) == 1:
-        return f"One weight: {first.kilograms} kg on {day_label(first.recorded_on)}."
-    marked = {0: "No change of more than 10 % is flagged.",
-              1: "One change of more than 10 % is flagged with a red diamond."}
-    return (
-        f"{len(entries)} weights from {day_label(first.recorded_on)} to "
-        f"{day_label(last.recorded_on)}: lowest {min(values)} kg, highest {max(values)} kg, "
-        f"latest {last.kilograms} kg. "
-        + marked.get(flagged, f"{flagged} changes of more than 10 % are flagged with red diamonds.")
+        return _("One weight: %(kg)s kg on %(day)s.", kg=decimal(first.kilograms),
+                 day=day_label(first.recorded_on))
+    if flagged:
+        marked = ngettext(
+            "One change of more than %(percent)d %% is flagged with a red diamond.",
+            "%(num)d changes of more than %(percent)d %% are flagged with red diamonds.",
+            flagged, percent=FLAG_PERCENT,
+        )
+    else:
+        marked = _("No change of more than %(percent)d %% is flagged.", percent=FLAG_PERCENT)
+    weights = _(
+        "%(num)d weights from %(first)s to %(last)s: lowest %(lowest)s kg, highest %(highest)s kg, "
+        "latest %(latest)s kg.", num=len(entries), first=day_label(first.recorded_on),
+        last=day_label(last.recorded_on), lowest=decimal(min(values)),
+        highest=decimal(max(values)), latest=decimal(last.kilograms),
     )
+    return f"{weights} {marked}"

@@ -6,6 +6,7 @@ from wtforms.validators import InputRequired, StopValidation
 from wtforms.widgets import TextInput
 
 from app.forms import PageForm
+from app.i18n import _, _l
 from app.weights.kilograms import KilogramsRefused, parse_kilograms
 
 
@@ -14,7 +15,7 @@ class KilogramsField(Field):
 
     widget = TextInput()
 
-    def __init__(self, label="Weight (kg, optional)", validators=None, **kwargs):
+    def __init__(self, label=_l("Weight (kg, optional)"), validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(label, validators, **kwargs)
 
@@ -36,19 +37,19 @@ class KilogramsField(Field):
 def weight_required(form, field):
     """A weight must be given (one that is given but wrong has its own message already)."""
     if field.data is None and not field.errors:
-        raise StopValidation("Enter the weight.")
+        raise StopValidation(_("Enter the weight."))
 
 
 class WeightForm(PageForm):
     """Record a weight on its own: kilograms and the day it was taken."""
 
-    kilograms = KilogramsField("Weight (kg)", validators=[weight_required])
-    recorded_on = DateField("Weighed on", validators=[InputRequired("Enter a date.")])
-    submit = SubmitField("Record weight")
+    kilograms = KilogramsField(_l("Weight (kg)"), validators=[weight_required])
+    recorded_on = DateField(_l("Weighed on"), validators=[InputRequired(_l("Enter a date."))])
+    submit = SubmitField(_l("Record weight"))
 
 
 class CheckInForm(PageForm):
     """Check in, with the weight taken at the desk if there is one."""
 
     kilograms = KilogramsField()
-    submit = SubmitField("Check in with weight")
+    submit = SubmitField(_l("Check in with weight"))

@@ -4,14 +4,32 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
+from babel import numbers
+
+from app.i18n import _, _l, current_locale
 from app.models.weight import HUNDREDTH, MAX_KILOGRAMS
 
 # Digits, then optionally a decimal point or comma and more digits. ASCII digits only: other
 # scripts' digits are no weight anyone types on the clinic's keyboards.
 _NUMBER = re.compile(r"(?P<whole>[0-9]*)(?:[.,](?P<places>[0-9]*))?", re.ASCII)
-HOW_TO_WRITE = "Enter the weight in kilograms, e.g. 4.5 or 12.35."
+HOW_TO_WRITE = _l("Enter the weight in kilograms, e.g. 4.5 or 12.35.")
 # The flag: a change of more than this fraction of the previous weight.
 FLAG_FRACTION = Decimal("0.10")
+FLAG_PERCENT = int(FLAG_FRACTION * 100)  # as the pages say it: "more than 10 %"
+
+
+def decimal(value, places=None):
+    """A Decimal as the page's language writes it, with its own places unless ``places``
+    (4.50, or 4,50), never grouped: English writes it exactly as str() does."""
+    if places is None:
+        places = max(0, -value.as_tuple().exponent)
+    pattern = "0." + "0" * places if places else "0"
+    return numbers.format_decimal(value, format=pattern, locale=_locale())
+
+
+def _locale():
+    """The page's language; English outside an app (a rule checked on its own)."""
+    return current_locale() or "en"
 
 
 class KilogramsRefused(ValueError):
@@ -27,27 +45,27 @@ def parse_kilograms(text):
     """
     text = text.strip()
     if text.startswith("-"):
-        raise KilogramsRefused("A weight is more than 0 kg.")
+        raise KilogramsRefused(_("A weight is more than 0 kg."))
     match = _NUMBER.fullmatch(text)
     if not match or not (match["whole"] or match["places"]):
-        raise KilogramsRefused(HOW_TO_WRITE)
+        raise KilogramsRefused(str(HOW_TO_WRITE))
     whole, places = match["whole"].lstrip("0"), match["places"] or ""
     if len(places) > 2:
         raise KilogramsRefused(
-            "Use at most two decimals (and no thousands separator), e.g. 4.25 or 1250."
+            _("Use at most two decimals (and no thousands separator), e.g. 4.25 or 1250.")
         )
     # Checked on the digits, before any conversion: a thousand-digit number is just too big.
     if len(whole) > len(str(int(MAX_KILOGRAMS))):
-        raise KilogramsRefused(f"A weight is at most {MAX_KILOGRAMS} kg.")
+        raise KilogramsRefused(_("A weight is at most %(kg)s kg.", kg=decimal(MAX_KILOGRAMS)))
     return checked_kilograms(Decimal(f"{whole or 0}.{places or 0}").quantize(HUNDREDTH))
 
 
 def checked_kilograms(value):
     """``value`` (a Decimal of at most two places) if it is a weight at all; else KilogramsRefused."""
     if value <= 0:
-        raise KilogramsRefused("A weight is more than 0 kg.")
+        raise KilogramsRefused(_("A weight is more than 0 kg."))
     if value > MAX_KILOGRAMS:
-        raise KilogramsRefused(f"A weight is at most {MAX_KILOGRAMS} kg.")
+        raise KilogramsRefused(_("A weight is at most %(kg)s kg.", kg=decimal(MAX_KILOGRAMS)))
     return value
 
 
@@ -62,7 +80,8 @@ class Change:
     @property
     def label(self):
         """'+12.5 %' or '-3.0 %'."""
-        return f"{self.percent:+.1f} %"
+        signed = numbers.format_decimal(self.percent, format="+0.0;-0.0", locale=_locale())
+        return f"{signed} %"
 
 
 def weight_change(previous, current, since=None):

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.clinic import clinic_today
 from app.extensions import db
+from app.i18n import _
 from app.models import PetWeight
 from app.validation import FieldRefusal
 from app.weights.chart import weight_chart
@@ -30,7 +31,7 @@ def record_weight(pet_id, kilograms, recorded_on, visit_id=None, appointment_id=
     except ValueError as refusal:
         raise WeightRefused(str(refusal), field="kilograms") from None
     if recorded_on > clinic_today():
-        raise WeightRefused("A weight cannot be recorded for a day still to come.")
+        raise WeightRefused(_("A weight cannot be recorded for a day still to come."))
     weight = PetWeight(
         pet_id=pet_id,
         kilograms=kilograms,
@@ -114,5 +115,6 @@ def load_weight_history(pet):
     Feeds templates/pets/_weights.html as ``weight_history``.
     """
     entries = weight_entries(weights_of(pet.id))
-    chart = weight_chart(entries, f"Weight of {pet.name}", f"weights-{pet.id}") if entries else None
+    title = _("Weight of %(pet)s", pet=pet.name)
+    chart = weight_chart(entries, title, f"weights-{pet.id}") if entries else None
     return WeightHistory(entries, chart)
