@@ -4,9 +4,10 @@ import sys
 
 import click
 import sqlalchemy as sa
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 
 from app.constraints import violation
+from app.i18n import _
 
 
 class CommandGroup(AppGroup):
@@ -24,9 +25,15 @@ class CommandGroup(AppGroup):
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             if isinstance(error, sa.exc.IntegrityError) and (refusal := violation(error)):
                 reason = refusal.message.rstrip(".")  # a race another command or request won
-            message = f"The database refused the command, nothing was changed: {reason}."
-            if isinstance(error, (sa.exc.OperationalError, sa.exc.ProgrammingError)):
-                message += " (Is DATABASE_URL right, and has `flask db upgrade` been run?)"
+            # Said in the clinic's language: a context of the (already loaded) app again.
+            with ctx.ensure_object(ScriptInfo).load_app().app_context():
+                if isinstance(error, (sa.exc.OperationalError, sa.exc.ProgrammingError)):
+                    message = _("The database refused the command, nothing was changed: "
+                                "%(reason)s. (Is DATABASE_URL right, and has `flask db upgrade` "
+                                "been run?)", reason=reason)
+                else:
+                    message = _("The database refused the command, nothing was changed: "
+                                "%(reason)s.", reason=reason)
             raise click.ClickException(message) from None
 
 

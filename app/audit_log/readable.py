@@ -1,6 +1,9 @@
 """The audit trail in words: records by name ("Max (pet of George Franklin)"), ids in
 changes by name ("vet: Helen Leary → James Carter"), times at the clinic.
 
+The entries' summaries are stored in English and shown as they are; what is put together
+here for the page (records' names, the actions, "none") is in the page's language.
+
 Names are read in bulk: one statement for every record a list of entries mentions (a UNION
 ALL of one SELECT per kind of record), none for those the page has loaded already."""
 
@@ -12,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import object_session
 
 from app.extensions import db
+from app.i18n import _, _l, weekday_name
 from app.models import Appointment, AppointmentType, Owner, Pet, PetType, VaccineType, Vet, Visit
-from app.models.working_time import WEEKDAYS
 
 # A record named by id inside a description: "with vet #3 for pet #14".
 MENTION = re.compile(r"\b(owner|pet|vet|appointment|visit|vaccine type) #(\d+)")
@@ -27,7 +30,12 @@ TYPE_IDS = {"pet": "pet type", "appointment": "appointment type"}
 # The trail's kinds whose entity id is a record of that kind (a rota's or absence's: its vet).
 ENTITY_KINDS = {"owner": "owner", "pet": "pet", "appointment": "appointment", "visit": "visit",
                 "rota": "vet", "absence": "vet"}
-ACTIONS = {"checked_in": "checked in", "no_show": "no-show"}
+# The actions the trail records (AuditEntry.action), as the page names them; any other is
+# shown with its underscores as spaces.
+ACTIONS = {"create": _l("create"), "update": _l("update"), "delete": _l("delete"),
+           "addendum": _l("addendum"), "merge": _l("merge"), "transfer": _l("transfer"),
+           "cancelled": _l("cancelled"), "checked_in": _l("checked in"),
+           "completed": _l("completed"), "no_show": _l("no-show")}
 
 
 @dataclass(frozen=True)
@@ -74,13 +82,14 @@ def _name_selects():
 
 def _label(kind, a, b, c):
     if kind == "pet":
-        return f"{a} (pet of {b} {c})"
+        owner = f"{b} {c}"
+        return _("%(pet)s (pet of %(owner)s)", pet=a, owner=owner)
     if kind in ("owner", "vet"):
         return f"{a} {b}"
-    if kind == "appointment":
-        return f"{a}'s appointment of {b[:16]}"  # "2026-05-04 10:00" on both databases
+    if kind == "appointment":  # "2026-05-04 10:00" on both databases
+        return _("%(pet)s's appointment of %(when)s", pet=a, when=b[:16])
     if kind == "visit":
-        return f"{a}'s visit of {b[:10]}"
+        return _("%(pet)s's visit of %(day)s", pet=a, day=b[:10])
     return a
 
 
@@ -115,7 +124,8 @@ class Names:
                 self.learn(obj.type)
             self.pets[obj.id] = obj.name
             if ("owner", obj.owner_id) in self.names:
-                self.names["pet", obj.id] = f"{obj.name} (pet of {self.names['owner', obj.owner_id]})"
+                self.names["pet", obj.id] = _("%(pet)s (pet of %(owner)s)", pet=obj.name,
+                                              owner=self.names["owner", obj.owner_id])
         elif isinstance(obj, Appointment | Visit):
             if _loaded(obj, "pet"):
                 self.learn(obj.pet)
@@ -124,8 +134,12 @@ class Names:
             if obj.pet_id in self.pets:
                 when = (f"{obj.starts_at:%Y-%m-%d %H:%M}" if isinstance(obj, Appointment)
                         else f"{obj.date:%Y-%m-%d}")
-                kind = "appointment" if isinstance(obj, Appointment) else "visit"
-                self.names[kind, obj.id] = f"{self.pets[obj.pet_id]}'s {kind} of {when}"
+                pet = self.pets[obj.pet_id]
+                if isinstance(obj, Appointment):
+                    self.names["appointment", obj.id] = _(
+                        "%(pet)s's appointment of %(when)s", pet=pet, when=when)
+                else:
+                    self.names["visit", obj.id] = _("%(pet)s's visit of %(day)s", pet=pet, day=when)
 
     def read(self, wanted):
         """Read the names of the wanted (kind, id) pairs not known yet: one statement."""
@@ -151,7 +165,7 @@ def _mentions(entry):
         yield ENTITY_KINDS[entry.entity_type], entry.entity_id
     for kind, record_id in MENTION.findall(entry.summary):
         yield kind, int(record_id)
-    for _, column, old, new in CHANGE.findall(entry.summary):
+    for _start, column, old, new in CHANGE.findall(entry.summary):
         kind = ID_COLUMNS.get(column) or (TYPE_IDS.get(entry.entity_type)
                                           if column == "type_id" else None)
         if kind:
@@ -161,15 +175,20 @@ def _mentions(entry):
 def _record(entry, names):
     """What the entry is about, in words."""
     kind, record_id = entry.entity_type, entry.entity_id
-    if kind in ("rota", "absence"):
-        return f"{names.of('vet', record_id)}: {'rota' if kind == 'rota' else 'absences'}"
+    if kind == "rota":
+        return _("%(vet)s: rota", vet=names.of("vet", record_id))
+    if kind == "absence":
+        return _("%(vet)s: absences", vet=names.of("vet", record_id))
     if kind == "clinic_hours":
-        return f"clinic hours: {WEEKDAYS[record_id]}" if 0 <= record_id < 7 else "clinic hours"
+        if 0 <= record_id < 7:
+            return _("clinic hours: %(weekday)s", weekday=weekday_name(record_id))
+        return _("clinic hours")
     if kind == "closure":
         try:
-            return f"closure of {date(record_id // 10000, record_id // 100 % 100, record_id % 100)}"
+            day = date(record_id // 10000, record_id // 100 % 100, record_id % 100)
         except ValueError:
-            return f"closure #{record_id}"
+            return _("closure #%(id)d", id=record_id)
+        return _("closure of %(day)s", day=day.isoformat())
     return names.of(kind, record_id)
 
 
@@ -180,7 +199,7 @@ def _details(entry, names):
         kind = ID_COLUMNS.get(column) or (TYPE_IDS.get(entry.entity_type)
                                           if column == "type_id" else None)
         if kind:
-            old, new = (names.of(kind, int(v)) if v.isdigit() else "none" for v in (old, new))
+            old, new = (names.of(kind, int(v)) if v.isdigit() else _("none") for v in (old, new))
             column = column.removesuffix("_id")
         return f"{start}{column.replace('_', ' ')}: {old} → {new}"
 
@@ -193,7 +212,8 @@ def readable(entries, known=()):
     has loaded, whose names cost no statement)."""
     names = Names(known)
     names.read({pair for entry in entries for pair in _mentions(entry)})
-    return [Line(entry.at, entry.actor, ACTIONS.get(entry.action, entry.action.replace("_", " ")),
+    return [Line(entry.at, entry.actor,
+                 str(ACTIONS.get(entry.action, entry.action.replace("_", " "))),
                  _record(entry, names), _details(entry, names), entry.entity_type,
                  entry.entity_id)
             for entry in entries]

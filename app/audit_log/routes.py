@@ -14,6 +14,7 @@ from app.auth.permissions import permission_required
 from app.clinic import clinic_zone
 from app.extensions import db
 from app.forms import PageForm, WholeNumberRange
+from app.i18n import _, _l
 from app.models import AuditEntry, User
 from app.pagination import page_number
 from app.routing import MAX_ID
@@ -23,12 +24,16 @@ bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 
 PER_PAGE = 50
 KINDS = sorted(set(AUDITED.values()))
+# The kinds of record as the filter names them (the values are the trail's own).
+KIND_LABELS = {"absence": _l("absence"), "appointment": _l("appointment"),
+               "clinic_hours": _l("clinic hours"), "closure": _l("closure"), "owner": _l("owner"),
+               "pet": _l("pet"), "rota": _l("rota"), "visit": _l("visit")}
 
 
 def not_before_from(form, field):
     """A range that ends on or after its start."""
     if field.data and form.date_from.data and field.data < form.date_from.data:
-        raise ValidationError("The end is before the start.")
+        raise ValidationError(_("The end is before the start."))
 
 
 class AuditFilterForm(PageForm):
@@ -37,17 +42,20 @@ class AuditFilterForm(PageForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    who = StringField("Who", filters=[strip], description="A username, or cli:NAME for commands.",
+    who = StringField(_l("Who"), filters=[strip],
+                      description=_l("A username, or cli:NAME for commands."),
                       validators=[Optional(), Length(max=max_length(AuditEntry.actor)), printable],
                       render_kw={"list": "actors"})
-    kind = SelectField("What", default="", validators=[Optional()], choices=[
-        SelectChoice("", "Anything"), *(SelectChoice(kind, kind.replace("_", " ")) for kind in KINDS)])
-    record = IntegerField("Record number", validators=[
-        Optional(), WholeNumberRange(1, MAX_ID, "A record number is a whole number from 1.")],
-        description="An owner's, pet's, appointment's or visit's id; a vet's for rota and absence.")
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional(), not_before_from])
-    submit = SubmitField("Show")
+    kind = SelectField(_l("What"), default="", validators=[Optional()], choices=[
+        SelectChoice("", _l("Anything")),
+        *(SelectChoice(kind, KIND_LABELS.get(kind, kind.replace("_", " "))) for kind in KINDS)])
+    record = IntegerField(_l("Record number"), validators=[
+        Optional(), WholeNumberRange(1, MAX_ID, _l("A record number is a whole number from 1."))],
+        description=_l("An owner's, pet's, appointment's or visit's id; a vet's for rota and "
+                       "absence."))
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional(), not_before_from])
+    submit = SubmitField(_l("Show"))
 
 
 def _utc(day):

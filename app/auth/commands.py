@@ -16,6 +16,7 @@ from app.auth.services import (
 from app.cli import CommandGroup
 from app.database import write_transactions
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.models import Role, User
 from app.users.services import deactivate_account
 
@@ -25,10 +26,10 @@ users = CommandGroup("users", help="Create and manage staff accounts.")
 def read_password():
     """A new password: prompted twice on a terminal, or one line from standard input."""
     if sys.stdin.isatty():
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     line = sys.stdin.readline().rstrip("\r\n")
     if not line:
-        raise click.ClickException("No password on standard input.")
+        raise click.ClickException(_("No password on standard input."))
     return line
 
 
@@ -54,7 +55,7 @@ def user_or_fail(username):
     """The account, or a clear error."""
     user = find_user(username)
     if user is None:
-        raise click.ClickException(f"No account named {username!r}.")
+        raise click.ClickException(_("No account named %(name)s.", name=repr(username)))
     return user
 
 
@@ -68,7 +69,7 @@ def create(username, role, vet_id):
     password = read_password()
     with account_change():
         user = create_user(username, password, role, vet_id=vet_id)
-    click.echo(f"Created {user.username} ({user.role.value}).")
+    click.echo(_("Created %(username)s (%(role)s).", username=user.username, role=user.role.value))
 
 
 @users.command("set-password")
@@ -78,7 +79,8 @@ def set_password_command(username):
     password = read_password()
     with changing(username) as user:
         set_password(user, password)
-    click.echo(f"Password of {user.username} changed; their other sessions have ended.")
+    click.echo(_("Password of %(username)s changed; their other sessions have ended.",
+                 username=user.username))
 
 
 @users.command("deactivate")
@@ -87,7 +89,7 @@ def deactivate(username):
     """Stop an account from signing in (its history stays)."""
     with changing(username) as user:
         deactivate_account(user)
-    click.echo(f"{user.username} can no longer sign in.")
+    click.echo(_("%(username)s can no longer sign in.", username=user.username))
 
 
 @users.command("sign-out")
@@ -96,14 +98,16 @@ def sign_out(username):
     """End every signed-in session of an account, on every computer."""
     with changing(username) as user:
         ended = end_sessions(user.id)
-    click.echo(f"{user.username} is signed out everywhere ({ended} session(s) ended).")
+    click.echo(ngettext("%(username)s is signed out everywhere (%(num)d session ended).",
+                         "%(username)s is signed out everywhere (%(num)d sessions ended).",
+                         ended, username=user.username))
 
 
 @users.command("list")
 def list_users():
     """Every account with its role and state."""
     rows = db.session.scalars(sa.select(User).order_by(User.username)).all()
-    click.echo(f"{'username':<24} {'role':<10} {'state':<9} vet")
+    click.echo(f"{_('username'):<24} {_('role'):<10} {_('state'):<9} {_('vet')}")
     for user in rows:
-        state = "active" if user.active else "inactive"
+        state = _("active") if user.active else _("inactive")
         click.echo(f"{user.username:<24} {user.role.value:<10} {state:<9} {user.vet_id or ''}")

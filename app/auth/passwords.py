@@ -6,6 +6,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from app.i18n import _, ngettext
+
 MIN_PASSWORD_LENGTH = 10
 
 _production = PasswordHasher()  # the library's recommended parameters (64 MiB, t=3)
@@ -38,9 +40,10 @@ def needs_rehash(password_hash):
 def password_problem(password):
     """Why a new password is not acceptable, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+        return ngettext("A password needs at least %(num)d character.",
+                        "A password needs at least %(num)d characters.", MIN_PASSWORD_LENGTH)
     if not password.isprintable():
-        return "A password cannot contain control characters."
+        return _("A password cannot contain control characters.")
     return None
 
 

@@ -5,6 +5,7 @@ import functools
 from flask import abort
 from flask_login import current_user
 
+from app.i18n import _
 from app.models import Role
 
 RECEPTION = frozenset(
@@ -56,7 +57,7 @@ def permission_required(permission):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
             if not can(permission):
-                abort(403, description="Your role does not allow this. Ask an administrator.")
+                abort(403, description=_("Your role does not allow this. Ask an administrator."))
             return view(*args, **kwargs)
 
         return wrapped

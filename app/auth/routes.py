@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth.forms import SignInForm
 from app.auth.services import SignInRefused, authenticate, end_session, start_session
 from app.extensions import db
+from app.i18n import _
 
 bp = Blueprint("auth", __name__)
 
@@ -70,5 +71,5 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You have signed out.", "info")
+    flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))

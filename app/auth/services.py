@@ -14,6 +14,7 @@ from app.auth.passwords import (
     verify_password,
 )
 from app.extensions import db
+from app.i18n import _
 from app.models import Role, StaffSession, User, Vet
 from app.models.columns import UTCDateTime, utcnow
 from app.models.staff_session import token_digest
@@ -45,15 +46,16 @@ def create_user(username, password, role, vet_id=None, active=True):
     username = normalise_username(username)
     longest = max_length(User.username)
     if not username or len(username) > longest or not username.isprintable() or " " in username:
-        raise AccountError(f"A username is 1 to {longest} characters without spaces.")
+        raise AccountError(_("A username is 1 to %(longest)d characters without spaces.",
+                               longest=longest))
     if find_user(username) is not None:
-        raise AccountError(f"The username {username!r} is taken.")
+        raise AccountError(_("The username %(name)s is taken.", name=repr(username)))
     problem = password_problem(password)
     if problem:
         raise AccountError(problem, field="password")
     role = Role(role)
     if vet_id is not None and db.session.get(Vet, vet_id) is None:
-        raise AccountError(f"There is no vet with id {vet_id}.", field="vet_id")
+        raise AccountError(_("There is no vet with id %(id)d.", id=vet_id), field="vet_id")
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -80,11 +82,10 @@ def set_password(user, password):
 def wrong_credentials():
     """The one refusal every failed sign-in gets: unknown, wrong, locked and deactivated alike."""
     config = current_app.config
-    return (
-        "Unknown username or wrong password. After "
-        f"{config['LOGIN_MAX_FAILURES']} failed attempts an account is locked for "
-        f"{config['LOGIN_LOCK_MINUTES']} minutes; an administrator can see why an account "
-        "cannot sign in."
+    return _(
+        "Unknown username or wrong password. After %(failures)d failed attempts an account is "
+        "locked for %(minutes)d minutes; an administrator can see why an account cannot sign in.",
+        failures=config["LOGIN_MAX_FAILURES"], minutes=config["LOGIN_LOCK_MINUTES"],
     )
 
 

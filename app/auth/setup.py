@@ -8,6 +8,7 @@ from app.auth.routes import PUBLIC_ENDPOINTS
 from app.auth.services import load_user
 from app.errors import render_error
 from app.extensions import login_manager
+from app.i18n import _l
 from app.problems import wants_json
 
 # The JSON API answers 401 with WWW-Authenticate itself (app/api/auth.py), never a redirect
@@ -19,7 +20,7 @@ def init_auth(app):
     """Configure Flask-Login and require a signed-in user for every non-public endpoint."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
@@ -28,7 +29,7 @@ def init_auth(app):
     def unauthorized():
         if wants_json():
             return render_error(401, "Unauthorized", "Sign in first.")
-        flash(login_manager.login_message, login_manager.login_message_category)
+        flash(str(login_manager.login_message), login_manager.login_message_category)
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.before_request

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.audit import current_actor
 from app.extensions import db
 from app.messages.outbox import queue, withheld
-from app.messages.render import Slot, render, when
+from app.messages.render import Slot, render
 from app.models import (
     AppointmentNotice,
     AppointmentStatus,
@@ -91,9 +91,10 @@ def moved(appointment, vet, previous):
     if (previous["starts_at"], previous.pop("vet_id")) == (appointment.starts_at,
                                                            appointment.vet_id):
         return None
-    withdraw_reminder(
-        appointment, f"Not sent: the appointment was moved to {when(appointment.starts_at)}."
-    )
+    # A note in the message's row (data): English, whatever language the page speaks.
+    moment = appointment.starts_at
+    withdraw_reminder(appointment, f"Not sent: the appointment was moved to {moment:%A} "
+                                   f"{moment.day} {moment:%B %Y} at {moment:%H:%M}.")
     return queue_appointment_message(MessageKind.RESCHEDULED, appointment, vet, previous)
 
 

@@ -6,11 +6,13 @@ import time
 
 import click
 import sqlalchemy as sa
+from flask_babel import pgettext
 
 from app.audit import current_actor
 from app.cli import CommandGroup, text_table
 from app.database import write_transactions
 from app.extensions import db
+from app.i18n import _
 from app.messages.sender import send_due
 from app.messages.services import MessageRefused, cancel_message, outbox_query, retry_message
 from app.models import MessageStatus
@@ -75,7 +77,9 @@ def send(limit):
 def worker(interval, limit):
     """Send due messages in a loop until SIGTERM or SIGINT (then after the message in hand)."""
     with StopSignals() as stop:
-        click.echo(f"Sending messages every {interval:g} s; SIGTERM or Ctrl-C stops.")
+        seconds = f"{interval:g}"
+        click.echo(_("Sending messages every %(seconds)s s; SIGTERM or Ctrl-C stops.",
+                     seconds=seconds))
         while not stop.requested():
             try:
                 result = send_due(limit, stop.requested)
@@ -89,7 +93,7 @@ def worker(interval, limit):
                 if result.handled or result.stopped_because:
                     click.echo(result.summary())
             stop.sleep(interval)
-    click.echo(f"Stopped ({stop.received}).")
+    click.echo(_("Stopped (%(signal)s).", signal=stop.received))
 
 
 @messages_cli.command("list")
@@ -102,10 +106,13 @@ def list_messages(status, limit):
         outbox_query(MessageStatus(status) if status else None).limit(limit)
     ).all()
     if not rows:
-        click.echo("No messages." if status is None else f"No {status} messages.")
+        # TRANSLATORS: %(status)s is the state asked for: pending, sent, failed or cancelled.
+        none = _("No %(status)s messages.", status=status) if status else _("No messages.")
+        click.echo(none)
         return
     click.echo(text_table(
-        ("ID", "Created (UTC)", "Status", "Kind", "To", "Tries", "Subject", "Last answer"),
+        (_("ID"), _("Created (UTC)"), _("Status"), _("Kind"), pgettext("message recipient", "To"),
+         _("Tries"), _("Subject"), _("Last answer")),
         [(m.id, f"{m.created_at:%Y-%m-%d %H:%M}", m.status.value, m.kind.value, m.to_address,
           m.attempts, _short(m.subject, 40), _short(m.last_response or "-", 60)) for m in rows],
     ))
@@ -126,7 +133,8 @@ def retry(message_id):
         except MessageRefused as refusal:
             raise click.ClickException(str(refusal)) from None
         db.session.commit()
-    click.echo(f"Message {message.id} to {message.to_address} is pending again.")
+    click.echo(_("Message %(id)d to %(address)s is pending again.", id=message.id,
+                  address=message.to_address))
 
 
 @messages_cli.command("cancel")
@@ -139,4 +147,5 @@ def cancel(message_id):
         except MessageRefused as refusal:
             raise click.ClickException(str(refusal)) from None
         db.session.commit()
-    click.echo(f"Message {message.id} to {message.to_address} is cancelled.")
+    click.echo(_("Message %(id)d to %(address)s is cancelled.", id=message.id,
+                  address=message.to_address))

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template
 
 from app.auth.permissions import permission_required
 from app.clinic import clinic_today
+from app.i18n import _
 from app.messages.render import DueDose, Slot, render
 from app.models import MessageKind
 
@@ -51,7 +52,7 @@ def kind_or_404(kind):
     try:
         return MessageKind(kind)
     except ValueError:
-        abort(404, description="There is no message template of that name.")
+        abort(404, description=_("There is no message template of that name."))
 
 
 @bp.get("")
@@ -67,7 +68,7 @@ def index():
 def show(message_kind):
     """One template with sample data: subject, plain text, and the HTML in a sandboxed frame."""
     kind = kind_or_404(message_kind)
-    subject, text, _ = sample(kind)
+    subject, text, _html = sample(kind)
     return render_template("messages/template.html", kind=kind, subject=subject, text=text)
 
 

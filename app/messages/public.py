@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 
 from app.extensions import csrf, db
+from app.i18n import _
 from app.messages.tokens import TokenRefused, owner_id_from
 from app.models import Message, MessageKind, MessageStatus, Owner
 from app.owners.services import record_consent
@@ -45,7 +46,7 @@ def confirm(token):
         return render_template("messages/unsubscribe.html", clinic=clinic, refusal=str(refusal)), 400
     owner = db.session.get(Owner, owner_id, with_for_update=request.method == "POST")
     if owner is None:
-        refusal = "There is nothing to unsubscribe: the clinic no longer keeps these details."
+        refusal = _("There is nothing to unsubscribe: the clinic no longer keeps these details.")
         return render_template("messages/unsubscribe.html", clinic=clinic, refusal=refusal), 404
     if request.method == "POST":
         opt_out(owner)

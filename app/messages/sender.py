@@ -43,6 +43,7 @@ from sqlalchemy.orm import joinedload
 
 from app.database import write_transactions
 from app.extensions import db
+from app.i18n import _
 from app.messages.backends import (
     DeliveryFailure,
     PermanentFailure,
@@ -78,9 +79,14 @@ class PassResult:
 
     def summary(self):
         """One line for the command's output."""
-        line = (f"{self.sent} sent, {self.retry} to retry, {self.failed} failed, "
-                f"{self.withheld} withheld.")
-        return f"{line} Stopped early: {self.stopped_because}" if self.stopped_because else line
+        counts = {"sent": self.sent, "retry": self.retry, "failed": self.failed,
+                  "withheld": self.withheld}
+        if self.stopped_because:
+            # TRANSLATORS: %(reason)s is "asked to stop." or the mail server's failure (English).
+            return _("%(sent)d sent, %(retry)d to retry, %(failed)d failed, %(withheld)d "
+                     "withheld. Stopped early: %(reason)s", reason=self.stopped_because, **counts)
+        return _("%(sent)d sent, %(retry)d to retry, %(failed)d failed, %(withheld)d withheld.",
+                 **counts)
 
 
 def sender_name():
@@ -232,7 +238,8 @@ def send_due(limit=None, stop_requested=lambda: False):
     with backend_for(current_app.config) as backend:
         while limit is None or result.handled < limit:
             if stop_requested():
-                result.stopped_because = "asked to stop."
+                # TRANSLATORS: ends "... Stopped early: asked to stop."
+                result.stopped_because = _("asked to stop.")
                 break
             claimed = claim_next(me)
             if claimed is None:

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.i18n import _
 from app.models import Message, MessageStatus
 from app.models.columns import utcnow
 
@@ -26,19 +27,29 @@ def locked_message(message_id):
     ).one_or_none()
 
 
-def _refusal(message, wanted):
-    """Why a message in its present state cannot be changed, as a sentence."""
-    return (f"Message {message.id} is {message.status.value}, not {wanted}: nothing was "
-            f"changed. (It may have changed meanwhile; see its page for where it is now.)")
+def _not_failed(message):
+    """Why a message that is not failed cannot be sent again, as a sentence."""
+    # TRANSLATORS: %(status)s is the message's state as stored: pending, sent, failed, cancelled.
+    return _("Message %(id)d is %(status)s, not failed: nothing was changed. (It may have "
+             "changed meanwhile; see its page for where it is now.)", id=message.id,
+             status=message.status.value)
+
+
+def _not_pending(message):
+    """Why a message that is not pending cannot be cancelled, as a sentence."""
+    # TRANSLATORS: %(status)s is the message's state as stored: pending, sent, failed, cancelled.
+    return _("Message %(id)d is %(status)s, not pending: nothing was changed. (It may have "
+             "changed meanwhile; see its page for where it is now.)", id=message.id,
+             status=message.status.value)
 
 
 def retry_message(message_id):
     """Make a failed message pending again, due now, with its attempts counted from zero."""
     message = locked_message(message_id)
     if message is None:
-        raise MessageRefused(f"There is no message {message_id}.")
+        raise MessageRefused(_("There is no message %(id)d.", id=message_id))
     if message.status is not MessageStatus.FAILED:
-        raise MessageRefused(_refusal(message, "failed"))
+        raise MessageRefused(_not_failed(message))
     message.status = MessageStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = utcnow()
@@ -51,12 +62,12 @@ def cancel_message(message_id, by):
     """Withdraw a pending message that no sender is sending just now; ``by`` names who."""
     message = locked_message(message_id)
     if message is None:
-        raise MessageRefused(f"There is no message {message_id}.")
+        raise MessageRefused(_("There is no message %(id)d.", id=message_id))
     if message.status is not MessageStatus.PENDING:
-        raise MessageRefused(_refusal(message, "pending"))
+        raise MessageRefused(_not_pending(message))
     if message.claimed_until is not None and message.claimed_until > utcnow():
-        raise MessageRefused(f"Message {message.id} is being sent just now: nothing was "
-                             "changed. Look again in a minute.")
+        raise MessageRefused(_("Message %(id)d is being sent just now: nothing was changed. "
+                               "Look again in a minute.", id=message.id))
     message.status = MessageStatus.CANCELLED
     message.claimed_by = message.claimed_until = None
     message.last_response = f"Cancelled by {by}."[: Message.last_response.type.length]

@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from app.i18n import _
+
 SALT = "petclinic.unsubscribe"
 
 
@@ -28,14 +30,14 @@ def owner_id_from(token):
         payload = _serializer().loads(token, max_age=max_age)
     except SignatureExpired:
         raise TokenRefused(
-            "This unsubscribe link has expired. Use the link in a more recent message, "
-            "or call the clinic."
+            _("This unsubscribe link has expired. Use the link in a more recent message, "
+              "or call the clinic.")
         ) from None
     except BadSignature:
-        raise TokenRefused("This unsubscribe link is not valid. Call the clinic.") from None
+        raise TokenRefused(_("This unsubscribe link is not valid. Call the clinic.")) from None
     owner_id = payload.get("owner") if isinstance(payload, dict) else None
     if not isinstance(owner_id, int) or isinstance(owner_id, bool):
-        raise TokenRefused("This unsubscribe link is not valid. Call the clinic.")
+        raise TokenRefused(_("This unsubscribe link is not valid. Call the clinic."))
     return owner_id
 
 

@@ -19,6 +19,7 @@ from flask import current_app
 
 from app.clinic import clinic_now
 from app.extensions import db
+from app.i18n import _
 from app.models import Appointment, AppointmentStatus, Owner, Pet, Specialty, Vet, Visit
 from app.seed.demo import ensure_reference_data
 from app.seed.rows import (
@@ -193,10 +194,10 @@ def slot_grid(rng, appointments, pets, today):
     while capacity(extra) < appointments / GRID_FILL and capacity(extra) < capacity(extra + 1):
         extra += 1
     if capacity(extra) < appointments:
-        raise NoRoom(
-            f"{appointments} appointments do not fit in the clinic's hours over "
-            f"{len(days)} days; ask for fewer appointments per pet."
-        )
+        raise NoRoom(_(
+            "%(appointments)d appointments do not fit in the clinic's hours over %(days)d days; "
+            "ask for fewer appointments per pet.", appointments=appointments, days=len(days)
+        ))
     specialty_ids = list(db.session.scalars(sa.select(Specialty.id).order_by(Specialty.id)))
     new_ids = [fake_vet(rng, specialty_ids).id for _ in range(extra)]
     for day, vets in free.items():

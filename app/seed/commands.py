@@ -8,6 +8,7 @@ import click
 from app.cli import CommandGroup, progress_bar
 from app.database import write_transactions
 from app.extensions import db
+from app.i18n import _, ngettext, number
 from app.seed.bulk import NoRoom, seed_bulk
 from app.seed.demo import (
     DEMO_ACCOUNTS,
@@ -45,15 +46,21 @@ def seed_demo(upgrade):
             seed_demo_vaccinations()
         accounts = ensure_demo_accounts()
         db.session.commit()
-    click.echo(f"Reference data: {added} rows added.")
+    click.echo(ngettext("Reference data: %(num)d row added.", "Reference data: %(num)d rows added.",
+                        added))
     if created:
-        click.echo("Demo clinic created: 10 owners, 13 pets, 6 vets, appointments, visits and "
-                   "vaccinations.")
+        click.echo(_("Demo clinic created: 10 owners, 13 pets, 6 vets, appointments, visits and "
+                     "vaccinations."))
     else:
-        click.echo("Demo clinic skipped: the database already has owners.")
-    click.echo(f"Demo accounts: {accounts} created. Sign in with one of these (demo only):")
-    for username, password, role, _ in DEMO_ACCOUNTS:
-        click.echo(f"  {role:<10} username {username:<10} password {password}")
+        click.echo(_("Demo clinic skipped: the database already has owners."))
+    click.echo(ngettext("Demo accounts: %(num)d created. Sign in with one of these (demo only):",
+                        "Demo accounts: %(num)d created. Sign in with one of these (demo only):",
+                        accounts))
+    for username, password, role, _vet in DEMO_ACCOUNTS:
+        role, username = role.ljust(10), username.ljust(10)
+        # TRANSLATORS: one line of a table; %(role)s and %(username)s are padded to 10 characters.
+        click.echo(_("  %(role)s username %(username)s password %(password)s",
+                     role=role, username=username, password=password))
 
 
 @seed.command("spring")
@@ -68,12 +75,15 @@ def seed_spring_command():
             counts = seed_spring()
         except NotEmpty as refusal:
             db.session.rollback()
-            raise click.ClickException(f"Nothing was added: {refusal}") from None
+            raise click.ClickException(_("Nothing was added: %(reason)s", reason=refusal)) from None
         added = ensure_reference_data()  # appointment types, for booking
         db.session.commit()
-    click.echo("Spring PetClinic's data added: " + ", ".join(
-        f"{count} {table}" for table, count in counts.items())
-        + f"; {added} other reference rows.")
+    click.echo(_(
+        "Spring PetClinic's data added: %(pet_types)d pet types, %(specialties)d specialties, "
+        "%(vets)d vets, %(owners)d owners, %(pets)d pets, %(visits)d visits; %(added)d other "
+        "reference rows.", pet_types=counts["pet types"], specialties=counts["specialties"],
+        vets=counts["vets"], owners=counts["owners"], pets=counts["pets"], visits=counts["visits"],
+        added=added))
 
 
 BULK_HELP = """Add a large, realistic clinic for benchmarks, in one transaction, and time it.
@@ -114,15 +124,19 @@ def seed_bulk_command(owners, pets_per_owner, appointments_per_pet, seed_value):
         seed_value = random.randrange(1_000_000)
     started = time.perf_counter()
     with write_transactions():
-        with progress_bar("Seeding owners", length=owners) as bar:
+        with progress_bar(_("Seeding owners"), length=owners) as bar:
             try:
                 counts = seed_bulk(owners, pets_per_owner, appointments_per_pet, seed_value, bar.update)
             except NoRoom as refusal:
-                raise click.ClickException(f"Nothing was added: {refusal}") from None
+                raise click.ClickException(_("Nothing was added: %(reason)s",
+                                             reason=refusal)) from None
         db.session.commit()
     seconds = time.perf_counter() - started
-    click.echo(
-        f"Added {counts.owners:,} owners, {counts.pets:,} pets, {counts.appointments:,} "
-        f"appointments, {counts.visits:,} visits and {counts.vets:,} vets (seed {seed_value})."
-    )
-    click.echo(f"{counts.total:,} rows in {seconds:.1f} s: {counts.total / seconds:,.0f} rows/s.")
+    click.echo(_(
+        "Added %(owners)s owners, %(pets)s pets, %(appointments)s appointments, %(visits)s visits "
+        "and %(vets)s vets (seed %(seed)d).", owners=number(counts.owners),
+        pets=number(counts.pets), appointments=number(counts.appointments),
+        visits=number(counts.visits), vets=number(counts.vets), seed=seed_value,
+    ))
+    click.echo(_("%(rows)s rows in %(seconds)s s: %(rate)s rows/s.", rows=number(counts.total),
+                 seconds=number(seconds, 1), rate=number(counts.total / seconds, 0)))

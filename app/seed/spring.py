@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.i18n import _
 from app.models import Owner, Pet, PetType, Specialty, Vet, Visit, vet_specialties
 from app.models.columns import utcnow
 from app.phone import normalise_phone
@@ -69,7 +70,9 @@ def seed_spring():
     """
     for model in TABLES:
         if db.session.scalar(sa.select(sa.func.count()).select_from(model)):
-            raise NotEmpty(f"the database already has {label(model)}: use an empty one.")
+            # TRANSLATORS: %(table)s is a table (pet types, vets...); after "Nothing was added: ".
+            raise NotEmpty(_("the database already has %(table)s: use an empty one.",
+                             table=label(model)))
     now = utcnow()
     stamped = {"created_at": now, "updated_at": now}
     # One row at a time, in order, so that each row's id is its place in Spring's list.
@@ -92,8 +95,10 @@ def seed_spring():
         expected[model] = expected.get(model, 0) + 1
         row_id = db.session.scalar(sa.insert(model).values(**values).returning(model.id))
         if row_id != expected[model]:
-            raise NotEmpty(f"{label(model)} ids have been used before (a new row got "
-                           f"{row_id}, Spring's has {expected[model]}): use a new database.")
+            # TRANSLATORS: %(table)s is a table's name (pet types, vets...).
+            raise NotEmpty(_("%(table)s ids have been used before (a new row got %(got)d, "
+                             "Spring's has %(expected)d): use a new database.",
+                             table=label(model), got=row_id, expected=expected[model]))
     db.session.execute(sa.insert(vet_specialties),
                        [{"vet_id": vet, "specialty_id": specialty}
                         for vet, specialty in VET_SPECIALTIES])

@@ -5,6 +5,7 @@ import click
 from app.auth.commands import account_change, user_or_fail
 from app.cli import CommandGroup, text_table
 from app.extensions import db
+from app.i18n import _, _l
 from app.models import ApiToken
 from app.models.columns import utcnow
 from app.tokens.services import (
@@ -18,6 +19,9 @@ from app.tokens.services import (
 )
 
 token_cli = CommandGroup("token", help="Create, list and revoke personal API tokens.")
+
+# A token's state (ApiToken.state) as the list writes it.
+STATES = {"active": _l("active"), "expired": _l("expired"), "revoked": _l("revoked")}
 
 
 def when(value):
@@ -38,8 +42,9 @@ def create(username, name, days):
             token, secret = create_token(user, name, days)
         except TokenError as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"Token {token.id} ({token.name}) for {user.username}, "
-               f"expires {when(token.expires_at)} UTC. Its secret, shown this once only:", err=True)
+    click.echo(_("Token %(id)d (%(name)s) for %(username)s, expires %(expires)s UTC. Its secret, "
+                 "shown this once only:", id=token.id, name=token.name, username=user.username,
+                 expires=when(token.expires_at)), err=True)
     click.echo(secret)
 
 
@@ -54,8 +59,9 @@ def list_tokens(username):
     else:
         rows = all_tokens()
     click.echo(text_table(
-        ["id", "account", "name", "prefix", "state", "expires", "last used"],
-        [[t.id, who, t.name, t.prefix, t.state(now), when(t.expires_at), when(t.last_used_at)]
+        [_("id"), _("account"), _("name"), _("prefix"), _("state"), _("expires"), _("last used")],
+        [[t.id, who, t.name, t.prefix, STATES[t.state(now)], when(t.expires_at),
+          when(t.last_used_at)]
          for t, who in rows],
     ))
 
@@ -67,7 +73,7 @@ def revoke(token_id):
     with account_change():
         token = db.session.get(ApiToken, token_id)
         if token is None:
-            raise click.ClickException(f"No API token with id {token_id}.")
+            raise click.ClickException(_("No API token with id %(id)d.", id=token_id))
         revoke_token(token)
-    click.echo(f"Token {token.id} ({token.name}) is revoked.")
+    click.echo(_("Token %(id)d (%(name)s) is revoked.", id=token.id, name=token.name))
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.auth.permissions import permission_required
 from app.extensions import db
+from app.i18n import _
 from app.models import ApiToken, User
 from app.models.columns import utcnow
 from app.tokens.forms import TokenForm
@@ -23,7 +24,7 @@ def tokens_page(account, revoke_endpoint, **url_args):
     secret = None
     if form.validate_on_submit():
         try:
-            _, secret = create_token(account, form.name.data, form.days.data)
+            _token, secret = create_token(account, form.name.data, form.days.data)
         except TokenError as error:
             form[error.field].errors.append(str(error))
         else:
@@ -41,10 +42,12 @@ def revoke(account, token_id, back):
     """Revoke one of the account's tokens (404 for anyone else's), then back to the list."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != account.id:
-        abort(404, description=f"{account.username} has no API token with id {token_id}.")
+        abort(404, description=_("%(username)s has no API token with id %(id)d.",
+                                  username=account.username, id=token_id))
     revoke_token(token)
     db.session.commit()
-    flash(f"API token {token.name!r} ({token.prefix}…) is revoked.", "success")
+    flash(_("API token %(name)s (%(prefix)s…) is revoked.", name=repr(token.name),
+            prefix=token.prefix), "success")
     return redirect(back)
 
 

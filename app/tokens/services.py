@@ -13,6 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.i18n import _
 from app.models import ApiToken, User
 from app.models.columns import utcnow
 from app.tokens.usage import note_use
@@ -46,9 +47,10 @@ def create_token(user, name, days):
     """
     name = (name or "").strip()
     if not name or len(name) > max_length(ApiToken.name) or not name.isprintable():
-        raise TokenError(f"A token's name is 1 to {max_length(ApiToken.name)} characters.")
+        raise TokenError(_("A token's name is 1 to %(longest)d characters.",
+                           longest=max_length(ApiToken.name)))
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise TokenError(f"A token lasts 1 to {MAX_DAYS} days.", field="days")
+        raise TokenError(_("A token lasts 1 to %(num)d days.", num=MAX_DAYS), field="days")
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
     secret = f"{MARK}{prefix}{secrets.token_urlsafe(32)}"
     now = utcnow()

@@ -8,6 +8,7 @@ from app.auth.forms import UserForm
 from app.auth.permissions import permission_required
 from app.auth.services import AccountError, create_user, end_sessions
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.models import User
 from app.models.columns import utcnow
 from app.users.services import change_account
@@ -41,7 +42,7 @@ def new():
             form[error.field].errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Account {user.username} created.", "success")
+            flash(_("Account %(name)s created.", name=user.username), "success")
             return redirect(url_for("users.index"))
     return render_template("users/form.html", form=form, account=None)
 
@@ -62,7 +63,7 @@ def edit(user_id):
             form[error.field].errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Account {account.username} updated.", "success")
+            flash(_("Account %(name)s updated.", name=account.username), "success")
             return redirect(url_for("users.index"))
     form.username.render_kw = {"readonly": True}
     return render_template("users/form.html", form=form, account=account)
@@ -75,5 +76,7 @@ def sign_out_everywhere(user_id):
     account = db.get_or_404(User, user_id)
     ended = end_sessions(account.id)
     db.session.commit()
-    flash(f"{account.username} is signed out everywhere ({ended} session(s) ended).", "success")
+    flash(ngettext("%(username)s is signed out everywhere (%(num)d session ended).",
+                   "%(username)s is signed out everywhere (%(num)d sessions ended).",
+                   ended, username=account.username), "success")
     return redirect(url_for("users.index"))

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.auth.services import AccountError, end_sessions, set_password
 from app.extensions import db
+from app.i18n import _
 from app.models import Role, User, Vet
 
 
@@ -33,11 +34,11 @@ def refuse_losing_admin(account, role, active, acting=None):
         return
     field = "active" if not active else "role"
     if acting is not None and acting.id == account.id:
-        raise AccountError("You cannot demote or deactivate your own account.", field=field)
+        raise AccountError(_("You cannot demote or deactivate your own account."), field=field)
     if account.active and other_active_admins(account) == 0:
         raise AccountError(
-            f"{account.username} is the only active administrator: make another account "
-            "an administrator first.",
+            _("%(username)s is the only active administrator: make another account an "
+              "administrator first.", username=account.username),
             field=field,
         )
 
@@ -51,7 +52,7 @@ def change_account(account, role, vet_id, active, password=None, acting=None):
     role = Role(role)
     refuse_losing_admin(account, role, active, acting)
     if vet_id is not None and db.session.get(Vet, vet_id) is None:
-        raise AccountError(f"There is no vet with id {vet_id}.", field="vet_id")
+        raise AccountError(_("There is no vet with id %(id)d.", id=vet_id), field="vet_id")
     if password:
         set_password(account, password)
     if account.active and not active:
