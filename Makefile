@@ -38,7 +38,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po |
 messages-extract: install
 	@mkdir -p translations
 	$(BIN)/pybabel extract -F babel.cfg -k _l -c TRANSLATORS: \
-	  --sort-by-file --no-wrap --project PetClinic -o translations/messages.pot app templates
+	  --sort-by-file --no-wrap --project PetClinic -o translations/messages.pot .
 
 ## messages-update: bring each language's catalog up to the template (new strings come in empty)
 messages-update: messages-extract

@@ -6,7 +6,7 @@ from the one table of what each constraint means (app.constraints).
 
 from werkzeug.exceptions import HTTPException
 
-from app.appointments.services import (
+from app.appointments.refusals import (
     BookingRefused,
     IllegalTransition,
     SlotTaken,

@@ -52,7 +52,7 @@ APPOINTMENT_LABELS = {
     _l("Starts"): lambda a: day_and_time(a.starts_at),
     _l("Duration (minutes)"): "duration_minutes",
     _l("Reason"): "reason",
-    _l("Status"): lambda a: a.status.label.lower(),
+    _l("Status"): lambda a: a.status.word,
 }
 
 # The status actions offered as POST buttons: URL word → (status, the message once done,
@@ -249,7 +249,7 @@ def complete(appointment_id):
     if refusal:
         if appointment.status is not AppointmentStatus.CHECKED_IN:
             refusal = _("Only a checked-in appointment can be completed; this one is %(status)s.",
-                        status=appointment.status.label.lower())
+                        status=appointment.status.word)
         flash(refusal, "danger")
         return redirect(url_for("appointments.detail", appointment_id=appointment.id))
     form = CompleteForm(pet_type_id=appointment.pet.type_id)

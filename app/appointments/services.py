@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app.appointments.refusals import BookingRefused, IllegalTransition, SlotTaken, check_type
 from app.clinic import clinic_now
 from app.constraints import constraint_name
 from app.extensions import db
@@ -24,36 +25,19 @@ from app.messages import appointments as messages
 from app.models import (
     Appointment,
     AppointmentStatus,
-    AppointmentType,
     Pet,
-    Specialty,
     Vet,
     Visit,
-    vet_specialties,
 )
 from app.models.appointment import HOLDS_SLOT, MAX_DURATION, MIN_DURATION, NO_OVERLAP
 from app.pets.profile import booking_refusal
 from app.vaccinations.services import prepare_vaccination
-from app.validation import FieldRefusal, max_length
+from app.validation import max_length
 from app.visits.services import acting_user_id
 from app.working_time.calendar import hhmm, load_working_time
 
 # reschedule(type_id=UNCHANGED): the appointment keeps its type (an API client that knows none).
 UNCHANGED = object()
-
-
-class BookingRefused(FieldRefusal):
-    """A booking or reschedule breaks a rule; ``field`` names the form field to blame."""
-
-    field = "start_time"
-
-
-class SlotTaken(BookingRefused):
-    """The vet or the pet already has an appointment that overlaps the requested time."""
-
-
-class IllegalTransition(ValueError):
-    """The appointment's status cannot move that way."""
 
 
 def lock_rows(vet_ids, pet_id):
@@ -90,38 +74,6 @@ def overlapping(starts_at, ends_at, exclude_id=None):
     if exclude_id is not None:
         clause = sa.and_(clause, Appointment.id != exclude_id)
     return clause
-
-
-def check_type(vet, type_id):
-    """BookingRefused when there is no appointment type ``type_id`` (None: no type), or when
-    it needs a specialty the vet does not have."""
-    if type_id is None:
-        return
-    # Columns, not the type's row: the request may hold the type already, without its specialty.
-    kind = db.session.execute(
-        sa.select(AppointmentType.name, Specialty.name.label("needs"))
-        .outerjoin(AppointmentType.specialty)
-        .where(AppointmentType.id == type_id)
-    ).one_or_none()
-    if kind is None:
-        raise BookingRefused(_("Choose one of the appointment types."), field="type_id")
-    if kind.needs is None:
-        return
-    names = db.session.scalars(
-        sa.select(Specialty.name)
-        .join(vet_specialties, vet_specialties.c.specialty_id == Specialty.id)
-        .where(vet_specialties.c.vet_id == vet.id)
-        .order_by(Specialty.name)
-    ).all()
-    if kind.needs not in names:
-        if names:
-            message = _("%(type)s needs a vet with the specialty %(needs)s; %(vet)s has only "
-                        "%(specialties)s.", type=kind.name.capitalize(), needs=kind.needs,
-                        vet=vet.full_name, specialties=", ".join(names))
-        else:
-            message = _("%(type)s needs a vet with the specialty %(needs)s; %(vet)s has none.",
-                        type=kind.name.capitalize(), needs=kind.needs, vet=vet.full_name)
-        raise BookingRefused(message, field="vet_id")
 
 
 def check_slot(vet, pet_id, starts_at, duration, exclude_id=None, type_id=None):
@@ -216,7 +168,7 @@ def reschedule(appointment, vet_id, starts_at, duration, reason, type_id=UNCHANG
     if appointment.status is not AppointmentStatus.SCHEDULED:
         raise BookingRefused(
             _("Only a scheduled appointment can be changed; this one is %(status)s.",
-              status=appointment.status.label.lower())
+              status=appointment.status.word)
         )
     if type_id is UNCHANGED:
         type_id = appointment.type_id  # and a kept type still needs its specialty of a new vet

@@ -40,7 +40,8 @@ class DueDose:
 
 def when(moment):
     """An appointment's time as an owner reads it: Thursday 3 December 2026 at 10:00."""
-    return _("%(day)s at %(time)s", day=full_day(moment), time=f"{moment:%H:%M}")
+    clock = moment.strftime("%H:%M")
+    return _("%(day)s at %(time)s", day=full_day(moment), time=clock)
 
 
 def on_day(day):

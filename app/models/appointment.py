@@ -172,7 +172,7 @@ class Appointment(Versioned, Timestamps, Base):
                      new_status=status.label, day=day(self.starts_at))
         if rule == "after the start":
             return _("A no-show can be marked only after the start, %(time)s.",
-                     time=f"{self.starts_at:%H:%M}")
+                     time=self.starts_at.strftime("%H:%M"))
         return None
 
     def _rule_broken(self, status, now):

@@ -6,6 +6,7 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectChoice,
+    SelectField,
     StringField,
     SubmitField,
 )
@@ -13,7 +14,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.concurrency import VersionField
 from app.forms import PageForm
-from app.i18n import _, _l
+from app.i18n import LANGUAGES, _, _l
 from app.models import Owner, Pet
 from app.owners.merge import KEPT, MERGED_FIELDS, REMOVED
 from app.phone import format_phone
@@ -71,6 +72,14 @@ class OwnerForm(PageForm):
         description=_l("Confirmations, cancellations and appointment reminders go to every "
                        "owner with an email address; vaccination reminders only with this "
                        "agreement."),
+    )
+    # The language of the messages the owner is sent (app/i18n.py); pages follow the staff.
+    language = SelectField(
+        _l("Language for messages"),
+        choices=[SelectChoice("", _l("The clinic's language")),
+                 *(SelectChoice(code, name) for code, name in LANGUAGES.items())],
+        default="",
+        filters=[lambda value: value or ""],
     )
     version = VersionField()  # the version the form was loaded at (app.concurrency)
     submit = SubmitField(_l("Save owner"))

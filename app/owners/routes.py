@@ -18,7 +18,7 @@ from app.clinic import clinic_today
 from app.concurrency import ChangedMeanwhile, refuse_stale_form, saving
 from app.extensions import db
 from app.forms import error_summary
-from app.i18n import _, _l
+from app.i18n import _, _l, language_name
 from app.messages.log import recent_messages
 from app.models import Owner
 from app.owners.duplicates import (
@@ -52,6 +52,7 @@ OWNER_LABELS = {
     _l("City"): "city",
     _l("Telephone"): lambda owner: format_phone(owner.telephone),
     _l("Email"): "email",
+    _l("Language for messages"): lambda owner: language_name(owner.language) or _("The clinic's language"),
 }
 
 

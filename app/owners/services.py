@@ -128,6 +128,8 @@ def register_owner(details, first_pet=None):
     owner = Owner(**owner_values(details))
     if "email_consent" in details:  # the pages ask; the Spring-contract API does not
         record_consent(owner, details["email_consent"])
+    if "language" in details:  # the pages ask too
+        owner.language = details["language"] or None
     db.session.add(owner)
     db.session.flush()
     if first_pet is None:
@@ -150,6 +152,8 @@ def update_owner(owner, details):
         setattr(owner, field, value)
     if "email_consent" in details:
         record_consent(owner, details["email_consent"])
+    if "language" in details:
+        owner.language = details["language"] or None
     db.session.flush()
     return owner
 
