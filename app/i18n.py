@@ -13,6 +13,7 @@ follows the language. English keeps the clinic's house style ("03 Dec 2026"); th
 write Babel's medium date for their locale ("3 dic 2026", "03.12.2026").
 """
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from babel import Locale, dates, numbers
@@ -56,6 +57,11 @@ def select_locale():
 def select_timezone():
     """Every time is the clinic's wall clock (CLINIC_TIMEZONE), whoever reads it."""
     return current_app.config["CLINIC_TIMEZONE"]
+
+
+def in_language(code):
+    """A context in which text is written in ``code``'s language, or as it is (None, unknown)."""
+    return force_locale(code) if code in LANGUAGES else nullcontext()
 
 
 def for_owner(owner):

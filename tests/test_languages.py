@@ -17,6 +17,7 @@ from wtforms.i18n import get_translations
 from app import config as app_config
 from app.i18n import TRANSLATIONS
 from app.messages.render import Slot, render
+from app.messages.tokens import unsubscribe_token
 from app.models import Owner, User
 from tests import factories as f
 
@@ -152,3 +153,20 @@ def test_an_owner_has_a_language_for_messages_on_the_owner_form(sign_in, dbs):
         languages = dict(session.execute(sa.select(Owner.last_name, Owner.language)
                                          .where(Owner.first_name == "Claire")).all())
     assert languages == {"Dupont": "fr"}
+
+
+def test_the_unsubscribe_page_speaks_the_owners_language(app, anonymous, dbs):
+    with dbs() as session:
+        german = f.owner(session, last_name="Bauer", first_name="Greta", language="de")
+        plain = f.owner(session, last_name="Smith", first_name="Ann")
+        session.commit()
+        ids = german.id, plain.id
+    with app.test_request_context():
+        tokens = [unsubscribe_token(owner_id) for owner_id in ids]
+    english_browser = {"Accept-Language": "en-US"}
+    assert page_language(anonymous.get(f"/unsubscribe/{tokens[0]}", headers=english_browser)) == "de"
+    # No language of their own: the browser's.
+    assert page_language(anonymous.get(f"/unsubscribe/{tokens[1]}",
+                                       headers={"Accept-Language": "es"})) == "es"
+    done = anonymous.post(f"/unsubscribe/{tokens[0]}", headers=english_browser)
+    assert page_language(done) == "de"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 
 from app.extensions import csrf, db
-from app.i18n import _
+from app.i18n import _, in_language
 from app.messages.tokens import TokenRefused, owner_id_from
 from app.models import Message, MessageKind, MessageStatus, Owner
 from app.owners.services import record_consent
@@ -51,8 +51,12 @@ def confirm(token):
     if request.method == "POST":
         opt_out(owner)
         db.session.commit()
-        return render_template("messages/unsubscribe.html", clinic=clinic, owner=owner, done=True)
-    return render_template("messages/unsubscribe.html", clinic=clinic, owner=owner, token=token)
+    # In the language of the owner's messages, if they have one: they come from one of them.
+    with in_language(owner.language):
+        if request.method == "POST":
+            return render_template("messages/unsubscribe.html", clinic=clinic, owner=owner,
+                                   done=True)
+        return render_template("messages/unsubscribe.html", clinic=clinic, owner=owner, token=token)
 
 
 csrf.exempt(confirm)
