@@ -21,6 +21,25 @@ logger = logging.getLogger("petclinic.errors")
 
 TITLES = {400: _l("Bad Request"), 409: _l("Conflict")}
 
+# Werkzeug's names of the statuses and its explanations for an abort() that gives none, in
+# the page's language (an explanation the app gives is its own, translated where it is made).
+STATUS_TEXTS = {
+    400: (_l("Bad Request"),
+          _l("The browser (or proxy) sent a request that this server could not understand.")),
+    401: (_l("Unauthorized"), _l("Sign in first.")),
+    403: (_l("Forbidden"), _l("You may not open this page.")),
+    404: (_l("Not Found"),
+          _l("The requested URL was not found on the server. If you entered the URL manually "
+             "please check your spelling and try again.")),
+    405: (_l("Method Not Allowed"), _l("The method is not allowed for the requested URL.")),
+    409: (_l("Conflict"), _l("Someone changed this meanwhile. Reload the page and try again.")),
+    415: (_l("Unsupported Media Type"),
+          _l("The server does not support the media type transmitted in the request.")),
+    429: (_l("Too Many Requests"), _l("Too many requests at once. Try again in a moment.")),
+    503: (_l("Service Unavailable"),
+          _l("The site cannot answer just now. Please try again in a moment.")),
+}
+
 CSRF_MESSAGE = _l(
     "The form could not be accepted because its security token was missing or had expired. "
     "Go back, reload the page and submit it again."
@@ -60,7 +79,11 @@ def register(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        response = render_error(error.code, error.name, error.description)
+        name, explanation = STATUS_TEXTS.get(error.code, (error.name, None))
+        detail = error.description
+        if explanation is not None and detail == type(error).description:
+            detail = explanation  # werkzeug's own, English: the app gave none
+        response = render_error(error.code, name, detail)
         for name, value in error.get_headers():
             if name.lower() != "content-type":  # keep Allow, WWW-Authenticate, Retry-After
                 response.headers[name] = value

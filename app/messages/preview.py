@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, render_template
 
 from app.auth.permissions import permission_required
 from app.clinic import clinic_today
-from app.i18n import _
+from app.i18n import _, current_locale
 from app.messages.render import DueDose, Slot, render
 from app.models import MessageKind
 
@@ -29,6 +29,7 @@ class SampleOwner:
     id: int = 0
     first_name: str = "Jean"
     last_name: str = "Coleman & Sons"  # shows the escaping of the HTML and not of the text
+    language: str | None = None
 
 
 def sample(kind):
@@ -44,7 +45,9 @@ def sample(kind):
         DueDose("Leo", "Rabies", today + timedelta(days=14), overdue=False),
         DueDose("Max", "FVRCP", today - timedelta(days=3), overdue=True),
     ]
-    return render(kind, SampleOwner(), slot=slot, previous=previous, doses=doses)
+    # In the language of the page: each owner is sent the message in their own.
+    owner = SampleOwner(language=str(current_locale()))
+    return render(kind, owner, slot=slot, previous=previous, doses=doses)
 
 
 def kind_or_404(kind):

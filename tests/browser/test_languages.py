@@ -51,30 +51,40 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 READ_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "aria-description"}
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+# Elements whose text is not the app's words: code, and what a page marks translate="no" (an
+# email's headers as sent), which tells a browser's translator the same.
+NOT_WORDS = {"script", "style", "code", "pre"}
+
+
 class Texts(HTMLParser):
     """The texts of a page a person reads, and the language its <html> declares."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.texts, self.lang, self.skip = [], None, 0
+        self.texts, self.lang, self.open = [], None, [False]
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "html":
             self.lang = attributes.get("lang")
-        if tag in ("script", "style", "code", "pre"):
-            self.skip += 1
+        skipped = self.open[-1] or tag in NOT_WORDS or attributes.get("translate") == "no"
+        if tag not in VOID:
+            self.open.append(skipped)
+        if skipped:
+            return
         for name in READ_ATTRIBUTES & set(attributes):
             self.texts.append(attributes[name])
         if tag == "input" and attributes.get("type") in ("submit", "button"):
             self.texts.append(attributes.get("value") or "")
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "code", "pre") and self.skip:
-            self.skip -= 1
+        if tag not in VOID and len(self.open) > 1:
+            self.open.pop()
 
     def handle_data(self, data):
-        if not self.skip:
+        if not self.open[-1]:
             self.texts.append(data)
 
 
