@@ -28,14 +28,14 @@ TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
 def extracted():
-    """{msgid: (plural, where)} of every string marked in app/ and templates/."""
+    """{(msgid, context): (plural, where)} of every string marked in app/ and templates/."""
     with open(REPO / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     found = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
             REPO, method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True):
         singular, plural = message if isinstance(message, tuple) else (message, None)
-        found.setdefault(singular, (plural, f"{filename}:{lineno}"))
+        found.setdefault((singular, context), (plural, f"{filename}:{lineno}"))
     return found
 
 
@@ -58,7 +58,7 @@ def shape(text):
 
 
 def test_the_source_strings_are_whole_sentences_with_named_placeholders(source):
-    positional = [f"{where}: {msgid!r}" for msgid, (_plural, where) in source.items()
+    positional = [f"{where}: {msgid!r}" for (msgid, _context), (_plural, where) in source.items()
                   if re.search(r"%[sd]", msgid)]
     assert not positional, "use named placeholders, %(name)s, so translators can reorder:\n" + \
         "\n".join(positional)
@@ -68,8 +68,8 @@ def test_the_source_strings_are_whole_sentences_with_named_placeholders(source):
 def test_every_marked_string_is_translated(source, language):
     translations = catalog(language)
     missing, empty, fuzzy = [], [], []
-    for msgid, (plural, where) in source.items():
-        entry = translations.get(msgid)
+    for (msgid, context), (plural, where) in source.items():
+        entry = translations.get(msgid, context=context)
         if entry is None:
             missing.append(f"{where}: {msgid!r}")
             continue
@@ -87,7 +87,7 @@ def test_every_marked_string_is_translated(source, language):
 @pytest.mark.parametrize("language", TARGETS)
 def test_no_catalog_keeps_strings_the_source_no_longer_has(source, language):
     stale = [entry.id for entry in catalog(language) if entry.id and
-             (entry.id[0] if isinstance(entry.id, tuple) else entry.id) not in source]
+             (entry.id[0] if isinstance(entry.id, tuple) else entry.id, entry.context) not in source]
     assert not stale, f"{language}: no longer in the source (make messages-update):\n" + \
         "\n".join(map(repr, stale))
 
