@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base
+from app.i18n import _l
 from app.models.columns import UTCDateTime, string_enum, utcnow
 
 if TYPE_CHECKING:
@@ -117,8 +118,9 @@ class DismissalReason(enum.StrEnum):
 
     @property
     def label(self):
-        """The reason as the desk reads it."""
-        return self.value.replace("_", " ").capitalize()
+        """The reason as the desk reads it (in the page's language)."""
+        return {DismissalReason.MOVED_AWAY: _l("Moved away"), DismissalReason.DIED: _l("Died"),
+                DismissalReason.OTHER: _l("Other")}[self]
 
 
 class ReminderDismissal(Base):

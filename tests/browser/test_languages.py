@@ -37,7 +37,8 @@ SAME_WORDS = {
     "*": {"PetClinic", "API", "CSV", "ID", "OK", "URL", "UTC", "iCal", "ICS", "SMTP", "HTML",
           "JSON", "Swagger", "Bearer", "pct", "Argon", "Accept", "Language", "English",
           "Español", "Français", "Deutsch", "kg", "min", "h"},
-    "es": {"No", "Total", "Email", "Normal", "Hamster", "Error", "Color", "Local", "Chip"},
+    "es": {"No", "Total", "Email", "Normal", "Hamster", "Error", "Color", "Local", "Chip",
+           "Microchip"},
     "fr": {"Notes", "Total", "Email", "Type", "Types", "Message", "Messages", "Absence",
            "Absences", "Normal", "Hamster", "Date", "Actions", "Action", "Note", "Pages",
            "Page", "Description", "Information", "Informations", "Service", "Options",
@@ -108,6 +109,9 @@ def clinic_words(app):
     are words of the app, which the pages must translate."""
     words = set()
     with app.app_context():
+        # The clinic's own name, address and telephone, as configured.
+        for name in ("CLINIC_NAME", "CLINIC_ADDRESS", "CLINIC_PHONE"):
+            words.update(word.lower() for word in WORD.findall(app.config[name]))
         for table in db.metadata.sorted_tables:
             columns = [column for column in table.columns
                        if isinstance(column.type, sa.String) and not isinstance(column.type, sa.Enum)]
@@ -192,7 +196,7 @@ def test_a_receptionist_switches_to_spanish_and_books_an_appointment(staff_page)
     while day.weekday() >= 5:  # Helen Leary works weekdays in the demo clinic
         day += timedelta(days=1)
     page.goto("/owners/find")
-    page.get_by_role("searchbox").first.fill("Black")
+    page.get_by_role("main").get_by_role("searchbox").fill("Black")
     page.get_by_role("button", name=es("Find owner")).click()
     card = page.locator(".pet-card").filter(has=page.get_by_role("heading", name="Lucky"))
     card.get_by_role("link", name=es("Book appointment")).click()
