@@ -42,10 +42,11 @@ SAME_WORDS = {
     "fr": {"Notes", "Total", "Email", "Type", "Types", "Message", "Messages", "Absence",
            "Absences", "Normal", "Hamster", "Date", "Actions", "Action", "Note", "Pages",
            "Page", "Description", "Information", "Informations", "Service", "Options",
-           "Minutes", "Sections", "Animal", "Animaux", "Contact", "Format", "Statut", "Sexe"},
+           "Minutes", "Sections", "Animal", "Animaux", "Contact", "Format", "Statut", "Sexe",
+           "Vaccinations", "Vaccination", "Confirmation", "Danger", "Addenda", "Addendum"},
     "de": {"Name", "Status", "Email", "Hamster", "Minuten", "Total", "Start", "Details",
            "Format", "Service", "Information", "Tokens", "Token", "Filter", "Chip", "Mikrochip",
-           "Team", "Test"},
+           "Team", "Test", "Text"},
 }
 WORD = re.compile(r"[^\W\d_]{2,}")
 # Attributes whose words a person reads (or hears, from a screen reader).
