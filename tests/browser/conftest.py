@@ -180,9 +180,11 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session", autouse=True)
 def screenshots():
-    """The folder for this run's screenshots (CI keeps artifacts/), emptied first."""
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
+    """The folder for this run's screenshots (CI keeps artifacts/), emptied first (by the
+    first pytest-xdist worker only: two emptying it at once would trip over each other)."""
+    if os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0":
+        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
 

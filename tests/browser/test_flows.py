@@ -64,12 +64,12 @@ def test_finding_owners_by_last_name_prefix_and_paging_through_them(staff_page):
     expect(page.locator("#owners tbody tr").first).to_contain_text("Alice Page")
     screenshot(page, "flow-owners-search-desktop")
 
-    pages = page.get_by_role("navigation", name="Page navigation")
+    pages = page.get_by_role("navigation", name="Pages")
     pages.get_by_role("link", name="2", exact=True).click()
     expect(page.get_by_text("25 owners, page 2 of 3.")).to_be_visible()
     expect(page.locator("#owners tbody tr").first).to_contain_text("Alice Pages")
 
-    pages.get_by_role("link", name="»").click()
+    pages.get_by_role("link", name="Next page").click()
     expect(page.get_by_text("25 owners, page 3 of 3.")).to_be_visible()
     expect(page.locator("#owners tbody tr")).to_have_count(5)
     # Only the Pagetts are left.
