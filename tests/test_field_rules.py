@@ -169,6 +169,11 @@ def form_text_fields():
     import_the_whole_app()
     found = {}
     for form in subclasses(FlaskForm):
+        # A form class made per request (the owner merge's, with a field per pet) is checked by
+        # its own tests; whether earlier tests' copies are still alive here is the collector's
+        # business, so this walk would pass or fail by the order tests ran in.
+        if "<locals>" in form.__qualname__:
+            continue
         for name, unbound in vars(form).items():
             if not isinstance(unbound, UnboundField):
                 continue
