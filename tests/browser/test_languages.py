@@ -100,8 +100,13 @@ def read(html):
 
 @pytest.fixture(scope="module")
 def app(clinic_database):
-    return create_app({"SQLALCHEMY_DATABASE_URI": clinic_database, "SECRET_KEY": SECRET_KEY,
-                       "TESTING": True, "WTF_CSRF_ENABLED": False})
+    """The app in process on the demo clinic; its pool is closed after the module, since a
+    pooled connection left to the garbage collector warns (and fails) in whatever test runs then."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": clinic_database, "SECRET_KEY": SECRET_KEY,
+                      "TESTING": True, "WTF_CSRF_ENABLED": False})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
