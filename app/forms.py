@@ -1,12 +1,16 @@
 """The base of the pages' forms, and helpers for any form."""
 
+from functools import cache
+
+from babel.support import Translations
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import SelectChoice, widgets
+from wtforms.i18n import messages_path
 from wtforms.validators import NumberRange, ValidationError
 
-from app.i18n import _, _l
+from app.i18n import _, _l, current_locale
 
 # The first option of a required select: no real value, so leaving it is a "required" error
 # instead of silently choosing the first entry.
@@ -24,6 +28,18 @@ class PageForm(FlaskForm):
             if has_request_context() and request.is_json and not hasattr(formdata, "getlist"):
                 return None
             return super().wrap_formdata(form, formdata)
+
+        def get_translations(self, form):
+            # WTForms' own messages ("This field is required.") in the page's language. Flask-WTF
+            # reads WTForms' catalog from disk on every request that builds a form; it is kept
+            # here, one per language, for the life of the process.
+            return wtforms_catalog(str(current_locale() or "en"))  # None: no app context
+
+
+@cache
+def wtforms_catalog(language):
+    """WTForms' messages in ``language``, read once."""
+    return Translations.load(messages_path(), [language], domain="wtforms")
 
 
 def optional_id(value):

@@ -18,15 +18,14 @@ from pathlib import Path
 
 from babel import Locale, dates, numbers
 from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, force_locale, format_datetime, ngettext
+from flask_babel import Babel, force_locale, format_datetime, get_translations
 from flask_babel import get_locale as current_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 __all__ = [
     "LANGUAGES", "_", "_l", "babel", "current_locale", "for_owner", "full_day", "init_i18n",
-    "day", "day_and_time", "long_day", "month", "ngettext", "number", "short_day", "weekday",
-    "weekday_name",
+    "day", "day_and_time", "long_day", "month", "ngettext", "number", "pgettext", "short_day",
+    "translations", "weekday", "weekday_name",
 ]
 
 # The languages the app is written in, each named in itself, as a language menu shows them.
@@ -52,6 +51,48 @@ def select_locale():
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or clinic_locale()
+
+
+def translations():
+    """This request's (or command's) catalog, looked up once and kept on Flask-Babel's context.
+
+    Flask-Babel's own gettext finds the app, the domain, the locale and the catalog cache on
+    every call, and a page makes hundreds. The catalog is kept where Flask-Babel itself
+    clears it: force_locale (in_language, for_owner) sets it aside and puts it back, and
+    refresh() drops it, so a changed language is looked up again.
+    """
+    try:
+        bound = g._flask_babel.babel_translations
+    except (AttributeError, RuntimeError):  # not looked up yet; no app context
+        bound = None
+    if bound is None:
+        bound = get_translations()  # makes g._flask_babel when there is an app context
+        if g:
+            g._flask_babel.babel_translations = bound
+    return bound
+
+
+def _(string, **variables):
+    """A string in this page's language; %(name)s placeholders filled from ``variables``."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular, plural, num, **variables):
+    """The singular or a plural form for ``num`` (available as %(num)d) in this language."""
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+def pgettext(context, string, **variables):
+    """A string told apart from its namesakes by ``context`` ("message recipient": "To")."""
+    text = translations().upgettext(context, string)
+    return text % variables if variables else text
+
+
+def _l(string, **variables):
+    """A string translated when it is shown (form labels, made at import, read in a request)."""
+    return LazyString(_, string, **variables)
 
 
 def select_timezone():
@@ -164,6 +205,15 @@ def init_i18n(app):
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["CLINIC_TIMEZONE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # The templates' _() and ngettext() by the same one lookup per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: translations().ugettext(string),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n),
+        newstyle=True,
+    )
     app.add_template_filter(day, "day")
     app.add_template_filter(weekday, "weekday")
     app.add_template_filter(day_and_time, "day_and_time")

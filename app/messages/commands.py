@@ -6,13 +6,12 @@ import time
 
 import click
 import sqlalchemy as sa
-from flask_babel import pgettext
 
 from app.audit import current_actor
 from app.cli import CommandGroup, text_table
 from app.database import write_transactions
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, pgettext
 from app.messages.sender import send_due
 from app.messages.services import MessageRefused, cancel_message, outbox_query, retry_message
 from app.models import MessageStatus
