@@ -48,8 +48,11 @@ def select_locale():
     if not has_request_context():
         return clinic_locale()
     # The user the sign-in wall loaded, never a load here: an error page for a database that
-    # stopped answering must not ask it who is signed in.
-    chosen = getattr(g.get("_login_user"), "locale", None)
+    # stopped answering must not ask it who is signed in. Nor may it refresh the user: the
+    # failed statement's rollback expired its attributes, and reading an expired one is a
+    # query. The instance's __dict__ holds only what is loaded (and nothing for anonymous).
+    user = g.get("_login_user")
+    chosen = vars(user).get("locale") if user is not None else None
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or clinic_locale()

@@ -74,6 +74,32 @@ def test_the_accounts_choice_wins_over_the_browser_and_follows_the_user(app, sig
         assert session.scalar(sa.select(User.locale).where(User.username == "reception")) is None
 
 
+def test_choosing_a_pages_language_never_asks_the_database(app, connection, statements):
+    """An error page for a database that stopped mid-request is written in some language:
+    choosing it reads the signed-in user only as loaded. The failed statement's rollback
+    expires the user, and reading an expired attribute would be one more query (a restarted
+    PostgreSQL then turned the 503 page into a 500)."""
+    from flask import g
+
+    from app.auth.services import find_user
+    from app.extensions import db
+    from app.i18n import select_locale
+    from tests.staff import ensure_staff
+
+    ensure_staff(app)
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        user = find_user("reception")
+        user.locale = "fr"
+        db.session.flush()
+        g._login_user = user
+        statements.reset()
+        assert select_locale() == "fr"  # as loaded: the account's choice
+        db.session.expire(user)  # as a rollback leaves it
+        assert select_locale() == "de"  # the browser's, without asking
+        assert statements.count == 0, statements.sql
+        db.session.rollback()
+
+
 def test_a_language_the_app_does_not_speak_is_refused_and_nothing_is_saved(sign_in, dbs):
     client = sign_in("vet")
     answer = client.post("/account", data={"locale": "it"})
