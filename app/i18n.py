@@ -23,6 +23,8 @@ from flask_babel import get_locale as current_locale
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from markupsafe import Markup
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 
 __all__ = [
     "LANGUAGES", "_", "_l", "babel", "current_locale", "for_owner", "full_day", "init_i18n",
@@ -43,16 +45,33 @@ def clinic_locale():
     return current_app.config["CLINIC_LOCALE"]
 
 
+def users_choice(user):
+    """The signed-in user's language, if chosen; never from a database that has failed.
+
+    The user is the one the sign-in wall loaded (None before it, anonymous without a sign-in).
+    A rollback expires it, and reading an expired attribute is a query: after a failed
+    statement, an error page's first _() would ask the database that just failed, and turn
+    the 503 into a 500. So an expired user is reloaded only while the database has not failed
+    this request; otherwise (or if the reload fails) the browser's language serves.
+    """
+    state = inspect(user, raiseerr=False)
+    if state is None:  # nobody signed in (yet)
+        return None
+    if "locale" not in state.unloaded:  # as loaded
+        return user.locale
+    if g.get("database_failure"):
+        return None
+    try:
+        return user.locale
+    except SQLAlchemyError:
+        return None
+
+
 def select_locale():
     """The language of this request: the user's choice, the browser's, the clinic's."""
     if not has_request_context():
         return clinic_locale()
-    # The user the sign-in wall loaded, never a load here: an error page for a database that
-    # stopped answering must not ask it who is signed in. Nor may it refresh the user: the
-    # failed statement's rollback expired its attributes, and reading an expired one is a
-    # query. The instance's __dict__ holds only what is loaded (and nothing for anonymous).
-    user = g.get("_login_user")
-    chosen = vars(user).get("locale") if user is not None else None
+    chosen = users_choice(g.get("_login_user"))
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or clinic_locale()

@@ -74,11 +74,12 @@ def test_the_accounts_choice_wins_over_the_browser_and_follows_the_user(app, sig
         assert session.scalar(sa.select(User.locale).where(User.username == "reception")) is None
 
 
-def test_choosing_a_pages_language_never_asks_the_database(app, connection, statements):
-    """An error page for a database that stopped mid-request is written in some language:
-    choosing it reads the signed-in user only as loaded. The failed statement's rollback
-    expires the user, and reading an expired attribute would be one more query (a restarted
-    PostgreSQL then turned the 503 page into a 500)."""
+def test_choosing_a_pages_language_never_asks_a_database_that_failed(
+        app, connection, statements):
+    """An error page for a database that failed mid-request is written in some language.
+    The failed statement's rollback expired the signed-in user, and reading an expired
+    attribute is a query: the account's choice is reloaded while the database answers, never
+    after it failed (a restarted PostgreSQL turned the 503 page into a 500 that way)."""
     from flask import g
 
     from app.auth.services import find_user
@@ -94,9 +95,16 @@ def test_choosing_a_pages_language_never_asks_the_database(app, connection, stat
         g._login_user = user
         statements.reset()
         assert select_locale() == "fr"  # as loaded: the account's choice
+        assert statements.count == 0
+
         db.session.expire(user)  # as a rollback leaves it
+        assert select_locale() == "fr"  # reloaded: the database answers
+        assert statements.count == 1
+
+        db.session.expire(user)
+        g.database_failure = "the database server did not reply"  # as app.postgresql notes it
         assert select_locale() == "de"  # the browser's, without asking
-        assert statements.count == 0, statements.sql
+        assert statements.count == 1, statements.sql
         db.session.rollback()
 
 
