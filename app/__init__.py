@@ -1,14 +1,14 @@
 """PetClinic: the application factory."""
 
 import logging
-import os
 
 from flask import Flask
 from flask.templating import Environment
 
 from app import config as app_config
 from app.database import begin_writes_immediately, configure_engine
-from app.extensions import bootstrap, csrf, db, migrate
+from app.extensions import bootstrap, csrf, db
+from app.migrate import register_migrations
 
 
 class TemplateEnvironment(Environment):
@@ -66,8 +66,7 @@ def register_logging(app):
 def register_extensions(app):
     """Bind the extensions, and give the engine its per-connection behaviour."""
     db.init_app(app)
-    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
-    migrate.init_app(app, db, directory=migrations, compare_type=True, render_as_batch=True)
+    register_migrations(app)  # Flask-Migrate (and Alembic) imported only by `flask db`
     csrf.init_app(app)
     bootstrap.init_app(app)
     with app.app_context():

@@ -2,7 +2,6 @@
 
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
@@ -12,7 +11,6 @@ db = SQLAlchemy(
     model_class=Base,
     session_options={"class_": BoundSession, "expire_on_commit": False},
 )
-migrate = Migrate()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 login_manager = LoginManager()

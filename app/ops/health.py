@@ -7,12 +7,11 @@ all it says, so it needs no session, sign-in, database or request hooks. /readyz
 import functools
 import logging
 
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
+from app.migrate import MIGRATIONS
 from app.ops.security import SECURITY_HEADERS
 from app.problems import request_id, request_id_from
 
@@ -62,7 +61,9 @@ def answer_liveness_probes(app):
 @bp.get("/readyz")
 def readyz():
     """Ready for traffic: the database answers and its schema is at the migrations' head."""
-    head = migration_heads(current_app.extensions["migrate"].directory)
+    from alembic.migration import MigrationContext  # Alembic: not at import (app.migrate)
+
+    head = migration_heads(str(MIGRATIONS))
     try:
         with db.engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_heads()
@@ -87,6 +88,8 @@ def readyz():
 @functools.cache
 def migration_heads(directory):
     """The head revisions of the migration scripts (read once: they change only with a deploy)."""
+    from alembic.script import ScriptDirectory
+
     return tuple(ScriptDirectory(directory).get_heads())
 
 

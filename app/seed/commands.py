@@ -9,6 +9,7 @@ from app.cli import CommandGroup, progress_bar
 from app.database import write_transactions
 from app.extensions import db
 from app.i18n import _, ngettext, number
+from app.migrate import upgrade_schema
 from app.seed.bulk import NoRoom, seed_bulk
 from app.seed.demo import (
     DEMO_ACCOUNTS,
@@ -35,8 +36,6 @@ seed = CommandGroup("seed", help="Fill the database with reference data or demo 
 def seed_demo(upgrade):
     """Reference data, a demo clinic and demo sign-ins; safe to run again (skips what exists)."""
     if upgrade:
-        from flask_migrate import upgrade as upgrade_schema  # Alembic: only for --upgrade
-
         upgrade_schema()
     with write_transactions():
         added = ensure_reference_data()
