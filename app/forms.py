@@ -10,7 +10,7 @@ from wtforms import SelectChoice, widgets
 from wtforms.i18n import messages_path
 from wtforms.validators import NumberRange, ValidationError
 
-from app.i18n import _, _l, current_locale
+from app.i18n import SOURCE_LANGUAGE, _, _l, current_locale
 
 # The first option of a required select: no real value, so leaving it is a "required" error
 # instead of silently choosing the first entry.
@@ -33,7 +33,8 @@ class PageForm(FlaskForm):
             # WTForms' own messages ("This field is required.") in the page's language. Flask-WTF
             # reads WTForms' catalog from disk on every request that builds a form; it is kept
             # here, one per language, for the life of the process.
-            return wtforms_catalog(str(current_locale() or "en"))  # None: no app context
+            locale = current_locale()  # None outside an app context: the source language
+            return wtforms_catalog(str(locale) if locale else SOURCE_LANGUAGE)
 
 
 @cache

@@ -249,16 +249,8 @@ def init_i18n(app):
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["CLINIC_TIMEZONE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    # The catalog looked up once per request for the templates too; _, gettext and ngettext
-    # then by one call each (template_gettext).
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda string: translations().ugettext(string),
-        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
-        pgettext=lambda context, string: translations().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: translations().unpgettext(
-            context, singular, plural, n),
-        newstyle=True,
-    )
+    # Flask-Babel installed Jinja's i18n extension, newstyle; the templates' _, gettext and
+    # ngettext then go to the request's catalog by one call each (template_gettext).
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext,
                                  ngettext=template_ngettext)
     app.add_template_filter(day, "day")
