@@ -1,12 +1,15 @@
 """What every template can use: filters, the navigation bar and per-pet actions."""
 
-from flask import current_app, g, has_request_context
+import functools
+
+from flask import current_app, g, has_request_context, request
+from markupsafe import Markup
 
 from app.auth.permissions import granted
 from app.clinic import clinic_now
 from app.concurrency import CHANGED_MEANWHILE
 from app.forms import CHOOSE
-from app.i18n import _l, day_and_time
+from app.i18n import _l, current_locale, day_and_time
 from app.phone import format_phone
 
 # (endpoint, label, permission): shown once the feature is registered and the role allows.
@@ -52,6 +55,31 @@ def nav_links():
     return _allowed(NAV_LINKS)
 
 
+def navigation():
+    """The navigation bar's links and search box (templates/_navigation.html) for this page.
+
+    They depend on nothing but the role's permissions, the language, the page's own link and
+    the app's mount point, so each such bar is rendered once per worker and kept (at most
+    NAVIGATIONS of them); no clinic data is in it. The signed-in user's name and the
+    sign-out form's CSRF token are drawn by base.html on every request.
+    """
+    render = current_app.extensions["navigation"]
+    return render(granted(), str(current_locale()), request.endpoint, request.script_root)
+
+
+NAVIGATIONS = 1024  # 4 roles x 4 languages x every page's own link, with room to spare
+
+
+def _navigation_renderer(app):
+    @functools.lru_cache(maxsize=NAVIGATIONS)
+    def render(permissions, locale, active, script_root):
+        template = app.jinja_env.get_template("_navigation.html")
+        return Markup(template.render(links=nav_links(), active=active,
+                                      search="owners.view" in permissions))
+
+    return render
+
+
 def pet_actions(pet=None):
     """The per-pet action links for the current user (and that pet: none to book if deceased)."""
     actions = _allowed(PET_ACTIONS)
@@ -88,6 +116,8 @@ def register(app):
     app.add_template_filter(lambda t: t.strftime("%H:%M") if t else "", "hhmm")
     app.add_template_filter(lambda t: f"{day_and_time(t)} UTC" if t else "", "utc")
     app.add_template_global(nav_links)
+    app.extensions["navigation"] = _navigation_renderer(app)
+    app.add_template_global(navigation)
     app.add_template_global(pet_actions)
     app.add_template_global(clinic_now)
     app.add_template_global(lambda: current_app.config["CLINIC_TIMEZONE"], "clinic_zone")
