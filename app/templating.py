@@ -3,13 +3,14 @@
 import functools
 
 from flask import current_app, g, has_request_context, request
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app.auth.permissions import granted
 from app.clinic import clinic_now
 from app.concurrency import CHANGED_MEANWHILE
 from app.forms import CHOOSE
-from app.i18n import _l, current_locale, day_and_time
+from app.i18n import _, _l, current_locale, day_and_time
 from app.phone import format_phone
 
 # (endpoint, label, permission): shown once the feature is registered and the role allows.
@@ -89,6 +90,21 @@ def pet_actions(pet=None):
     return actions
 
 
+def status_actions_page():
+    """What every row's status buttons on one page share (templates/appointments/_actions.html):
+    the clinic's clock, the user's permissions, the forms' CSRF token and the buttons' labels.
+    The day sheet asks once for its hundreds of rows."""
+    permissions = granted()
+    return {
+        "now": clinic_now(),
+        "book": "appointments.book" in permissions,
+        "complete": "appointments.complete" in permissions,
+        "token": generate_csrf(),
+        "labels": {"check-in": _("Check in"), "no-show": _("No show"), "cancel": _("Cancel"),
+                   "complete": _("Complete")},
+    }
+
+
 def error_id(field, index=0):
     """The id of a form field's ``index``-th error message, which aria-describedby names."""
     return f"{field.id}-error" + (f"-{index + 1}" if index else "")
@@ -119,6 +135,7 @@ def register(app):
     app.extensions["navigation"] = _navigation_renderer(app)
     app.add_template_global(navigation)
     app.add_template_global(pet_actions)
+    app.add_template_global(status_actions_page)
     app.add_template_global(clinic_now)
     app.add_template_global(lambda: current_app.config["CLINIC_TIMEZONE"], "clinic_zone")
     app.add_template_global(CHOOSE, "choose")

@@ -1,6 +1,7 @@
 """Appointments: booking rules, no double booking under concurrency, the day sheet,
 status changes, completion with an optional follow-up, and direct visits."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -222,6 +223,29 @@ def test_the_day_sheet_lists_each_vets_appointments_with_owner_and_phone(client,
     assert "(608) 555-1749" in page and "George Davis" in page and "Scheduled" in page
     assert (clinic["day"] - timedelta(days=1)).isoformat() in page  # previous day link
     assert (clinic["day"] + timedelta(days=1)).isoformat() in page  # next day link
+
+
+def test_the_day_sheets_buttons_follow_the_role_and_the_clock(sign_in, dbs):
+    # What every row shares (clock, permissions, token, labels) is asked once for the page.
+    with dbs() as session:
+        pet, vet = f.pet(session, f.owner(session)), f.vet(session)
+        today = clinic_today()
+        started = f.appointment(session, pet, vet, starts_at=datetime.combine(today, time(0, 0)))
+        arrived = f.appointment(session, pet, vet, starts_at=datetime.combine(today, time(0, 30)),
+                                status=AppointmentStatus.CHECKED_IN)
+        later = f.appointment(session, pet, vet, starts_at=datetime.combine(
+            today + timedelta(days=1), time(10, 0)))
+        session.commit()
+        ids = started.id, arrived.id, later.id
+    for role, completes in (("admin", True), ("reception", False), ("admin", True)):
+        page = sign_in(role).get(f"/appointments?date={today.isoformat()}").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert f'/appointments/{ids[0]}/check-in' in page and token in page
+        assert f'/appointments/{ids[1]}/check-in' not in page
+        assert (f'href="/appointments/{ids[1]}/complete"' in page) is completes
+    tomorrow = sign_in("admin").get(f"/appointments?date={(today + timedelta(days=1)).isoformat()}")
+    assert f"/appointments/{ids[2]}/cancel" in tomorrow.text
+    assert f"/appointments/{ids[2]}/check-in" not in tomorrow.text  # not on its day yet
 
 
 def test_the_day_sheet_shows_only_that_day(client, clinic):
