@@ -93,6 +93,30 @@ def test_the_day_has_a_column_per_working_vet_and_rows_over_the_clinics_hours(cl
     assert len(grid.times) == 40  # 15-minute slots, 08:00-18:00
 
 
+def test_the_day_is_a_page_of_vets_at_a_time(app, client, dbs, clinic):
+    # The clinic's working vets and PAGE_SIZE more (two pages), one booked on the last page.
+    size = app.config["PAGE_SIZE"]
+    with dbs() as session:
+        extra = [f.vet(session, f"Zz{n:02d}", "Extra") for n in range(size)]
+        pet = f.pet(session, f.owner(session, "Fuller", "Fay"), "Pip")
+        late = f.appointment(session, pet, extra[-1], datetime.combine(clinic["day"], time(15)),
+                             30, "last page")
+        session.commit()
+        late_vet, late_id = extra[-1].id, late.id
+    first = client.get(f"/schedule?date={clinic['day'].isoformat()}").text
+    total = int(re.search(r"(\d+) vets, page 1 of 2\.", first).group(1))
+    assert size < total <= 2 * size and len(read_grid(first).columns) == size
+    assert "last page" not in first and f"Extra Zz{size - 1:02d}" in first  # in the chooser
+    second = day_grid(client, clinic, page=2)  # by name: the last of the extra vets
+    assert second.columns == [f"Extra Zz{n:02d}" for n in range(2 * size - total, size)]
+    assert "last page" in second.cell("15:00", f"Zz{size - 1:02d}").text
+    # A vet asked for is shown on their own page, in focus; a page past the last is a 404.
+    chosen = client.get(f"/schedule?date={clinic['day'].isoformat()}&vet={late_vet}").text
+    assert "page 2 of 2" in chosen and f"/appointments/{late_id}" in chosen
+    assert client.get(f"/schedule?date={clinic['day'].isoformat()}&page=3").status_code == 404
+    assert client.get(f"/schedule?date={clinic['day'].isoformat()}&page=0").status_code == 404
+
+
 def test_an_appointment_is_a_block_over_its_rows_with_time_pet_owner_reason_status(client, clinic):
     grid = day_grid(client, clinic)
     block = grid.cell("10:00", "Carter")

@@ -14,17 +14,21 @@ WITH_TYPE = joinedload(Appointment.type)
 BY_NAME = (Vet.last_name, Vet.first_name, Vet.id)
 
 
-def day_vets(day, selected_id=None):
+def day_vets(day, selected_id=None, with_cancelled=False):
     """The vets a day's grid may show, by name: all who take bookings, any booked that day,
-    and the vet asked for (whatever they are)."""
+    and the vet asked for (whatever they are); each as (vet, whether an appointment of theirs
+    is drawn that day: cancelled ones only ``with_cancelled``)."""
     start = datetime.combine(day, time.min)
-    booked = sa.select(Appointment.vet_id).where(
-        Appointment.starts_at >= start, Appointment.starts_at < start + timedelta(days=1)
-    )
+    that_day = (Appointment.starts_at >= start, Appointment.starts_at < start + timedelta(days=1))
+    booked = sa.select(Appointment.vet_id).where(*that_day)
+    drawn = booked if with_cancelled else booked.where(
+        Appointment.status != AppointmentStatus.CANCELLED)
     shown = sa.or_(Vet.active, Vet.id.in_(booked))
     if selected_id is not None:
         shown = sa.or_(shown, Vet.id == selected_id)
-    return db.session.scalars(sa.select(Vet).where(shown).order_by(*BY_NAME)).all()
+    return db.session.execute(
+        sa.select(Vet, Vet.id.in_(drawn)).where(shown).order_by(*BY_NAME)
+    ).all()
 
 
 def active_vets():
@@ -32,9 +36,9 @@ def active_vets():
     return db.session.scalars(sa.select(Vet).where(Vet.active).order_by(*BY_NAME)).all()
 
 
-def appointments_between(first_day, last_day, vet_id=None, with_cancelled=False):
-    """The appointments from first_day to last_day (inclusive), of one vet or all, with pet,
-    owner, type and vet, in one query."""
+def appointments_between(first_day, last_day, vet_id=None, with_cancelled=False, vet_ids=None):
+    """The appointments from first_day to last_day (inclusive), of one vet, some (``vet_ids``)
+    or all, with pet, owner, type and vet, in one query."""
     start = datetime.combine(first_day, time.min)
     end = datetime.combine(last_day, time.min) + timedelta(days=1)
     query = (
@@ -45,6 +49,8 @@ def appointments_between(first_day, last_day, vet_id=None, with_cancelled=False)
     )
     if vet_id is not None:
         query = query.where(Appointment.vet_id == vet_id)
+    if vet_ids is not None:
+        query = query.where(Appointment.vet_id.in_(vet_ids))
     if not with_cancelled:
         query = query.where(Appointment.status != AppointmentStatus.CANCELLED)
     return db.session.scalars(query).unique().all()

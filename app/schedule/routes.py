@@ -17,6 +17,7 @@ from app.models import Owner, Pet, Vet
 from app.models.appointment import MIN_DURATION
 from app.owners.forms import FindOwnersForm
 from app.owners.services import search_owners
+from app.pagination import ListPagination, page_number
 from app.reference.appointment_types import appointment_type_or_none, list_appointment_types
 from app.schedule.args import schedule_args
 from app.schedule.grid import Column, build_rows, swatch
@@ -40,23 +41,32 @@ def booking_minutes():
 
 
 def day_columns(args):
-    """The day view's columns: every vet who works that day or is booked, and the one asked for."""
-    vets = day_vets(args.day, args.vet_id)
-    if args.vet_id is not None and args.vet_id not in {vet.id for vet in vets}:
+    """The day view's columns: every vet who works that day or is booked, and the one asked for,
+    a page of them at a time (a clinic ten times the size has ten times the vets, and one
+    grid of them all would grow with it). Without ?page= the page is the asked-for vet's."""
+    vets = day_vets(args.day, args.vet_id, with_cancelled=args.show_cancelled)
+    if args.vet_id is not None and args.vet_id not in {vet.id for vet, drawn in vets}:
         abort(404, description=_("There is no such vet."))
-    working = load_working_time([vet.id for vet in vets], args.day, args.day)
-    by_vet = {}
-    for appointment in appointments_between(args.day, args.day,
-                                            with_cancelled=args.show_cancelled):
-        by_vet.setdefault(appointment.vet_id, []).append(appointment)
-    columns = [
-        Column(vet, args.day, vet.id == args.vet_id, by_vet.get(vet.id, []))
-        for vet in vets
-        if vet.id in by_vet or vet.id == args.vet_id or (vet.active and working.windows(vet.id, args.day))
+    working = load_working_time([vet.id for vet, drawn in vets], args.day, args.day)
+    shown = [
+        vet for vet, drawn in vets
+        if drawn or vet.id == args.vet_id or (vet.active and working.windows(vet.id, args.day))
     ]
+    size = current_app.config["PAGE_SIZE"]
+    if "page" in request.args or args.vet_id is None:
+        page = page_number()
+    else:
+        page = [vet.id for vet in shown].index(args.vet_id) // size + 1
+    vet_page = ListPagination(items=shown, page=page, per_page=size, max_per_page=None)
+    by_vet = {vet.id: [] for vet in vet_page.items}
+    for appointment in appointments_between(args.day, args.day, vet_ids=list(by_vet),
+                                            with_cancelled=args.show_cancelled):
+        by_vet[appointment.vet_id].append(appointment)
+    columns = [Column(vet, args.day, vet.id == args.vet_id, by_vet[vet.id])
+               for vet in vet_page.items]
     if columns and not any(column.focus for column in columns):
         columns[0].focus = True
-    return columns, working, [column.vet for column in columns]
+    return columns, working, shown, vet_page
 
 
 def week_columns(args):
@@ -113,9 +123,9 @@ def grid():
     kind = appointment_type_or_none(args.type_id) if args.type_id is not None else None
     if args.type_id is not None and kind is None:
         abort(404, description=_("There is no such appointment type."))
-    vet = None
+    vet = vet_page = None
     if args.view == "day":
-        columns, working, chooser = day_columns(args)
+        columns, working, chooser, vet_page = day_columns(args)
     else:
         columns, working, chooser, args, vet = week_columns(args)
     config = current_app.config
@@ -130,6 +140,7 @@ def grid():
         columns=columns,
         rows=rows,
         chooser=chooser,
+        vet_page=vet_page,
         closure=[working.closures.get(shown) for shown in args.days()],
         today=clinic_now().date(),
         slot_link=SlotLinks(pet, kind),
