@@ -36,9 +36,9 @@ def active_vets():
     return db.session.scalars(sa.select(Vet).where(Vet.active).order_by(*BY_NAME)).all()
 
 
-def appointments_between(first_day, last_day, vet_id=None, with_cancelled=False, vet_ids=None):
-    """The appointments from first_day to last_day (inclusive), of one vet, some (``vet_ids``)
-    or all, with pet, owner, type and vet, in one query."""
+def appointments_between(first_day, last_day, vet_ids=None, with_cancelled=False):
+    """The appointments from first_day to last_day (inclusive), of some vets (``vet_ids``) or
+    all, with pet, owner, type and vet, in one query."""
     start = datetime.combine(first_day, time.min)
     end = datetime.combine(last_day, time.min) + timedelta(days=1)
     query = (
@@ -47,8 +47,6 @@ def appointments_between(first_day, last_day, vet_id=None, with_cancelled=False,
         .where(Appointment.starts_at >= start, Appointment.starts_at < end)
         .order_by(Appointment.starts_at, Appointment.id)
     )
-    if vet_id is not None:
-        query = query.where(Appointment.vet_id == vet_id)
     if vet_ids is not None:
         query = query.where(Appointment.vet_id.in_(vet_ids))
     if not with_cancelled:

@@ -79,7 +79,7 @@ def week_columns(args):
     days = args.days()
     working = load_working_time([vet.id], days[0], days[-1])
     by_day = {}
-    for appointment in appointments_between(days[0], days[-1], vet_id=vet.id,
+    for appointment in appointments_between(days[0], days[-1], vet_ids=[vet.id],
                                             with_cancelled=args.show_cancelled):
         by_day.setdefault(appointment.starts_at.date(), []).append(appointment)
     columns = [Column(vet, shown, shown == args.day, by_day.get(shown, [])) for shown in days]
