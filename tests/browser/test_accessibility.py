@@ -91,6 +91,10 @@ def axe_violations(page, path=None):
     """What axe-core finds wrong with the page on show, and any buttons that share a name
     but do different things, as readable lines (none: [])."""
     path = path or page.url
+    # After a click that sends a form, the next page's text can be on show (and an expect() on
+    # it pass) while its stylesheets still load: axe would then measure unstyled links (the
+    # skip link 17 px high, a target-size violation). goto() waits for "load"; so does this.
+    page.wait_for_load_state("load")
     return describe(path, page.evaluate(RUN_AXE, WCAG_TAGS)) + [
         f"{path}: several buttons named {name!r} do different things: add each its row's "
         "words with row_name() from templates/_a11y.html"
