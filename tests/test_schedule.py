@@ -178,6 +178,13 @@ def test_a_vets_day_off_is_shaded_when_that_vet_is_asked_for(client, clinic):
     assert cell.title == "Henry Stevens does not work on Wednesdays."
 
 
+def test_a_vet_asked_for_is_a_column_even_retired_and_unbooked(client, clinic):
+    # Neither taking bookings nor booked: on the grid only because the desk asked for them.
+    grid = day_grid(client, clinic, vet=clinic["gone"])
+    assert [name for name in grid.columns if "Timer" in name] == ["Old Timer No longer booked"]
+    assert not [name for name in day_grid(client, clinic).columns if "Timer" in name]
+
+
 def test_a_closure_shades_the_whole_day_with_its_reason(client, dbs, clinic):
     with dbs() as session:
         session.add(ClinicClosure(day=clinic["day"], reason="Staff training"))

@@ -89,17 +89,21 @@ def day_sheet(day, vet_id=None, vet_ids=None, options=None):
     return db.session.scalars(query).unique().all()
 
 
-def day_sheet_vets(day):
-    """A select of a day sheet's vets by name: all who take bookings, and any booked that day."""
+def booked_on(day):
+    """A select of the ids of the vets with an appointment that day, cancelled ones included."""
     start, end = day_bounds(day)
-    booked = sa.select(Appointment.vet_id).where(
+    return sa.select(Appointment.vet_id).where(
         Appointment.starts_at >= start, Appointment.starts_at < end
     )
-    return (
-        sa.select(Vet)
-        .where(sa.or_(Vet.active, Vet.id.in_(booked)))
-        .order_by(Vet.last_name, Vet.first_name, Vet.id)
-    )
+
+
+def day_sheet_vets(day, also=None):
+    """A select of a day's vets by name, for the day sheet and the schedule grid: all who take
+    bookings, any booked that day, and the vet ``also`` (whatever they are)."""
+    shown = sa.or_(Vet.active, Vet.id.in_(booked_on(day)))
+    if also is not None:
+        shown = sa.or_(shown, Vet.id == also)
+    return sa.select(Vet).where(shown).order_by(Vet.last_name, Vet.first_name, Vet.id)
 
 
 def vet_schedule(vet_id, first_day, days=7):

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from app.appointments.schedule import appointment_options
+from app.appointments.schedule import appointment_options, booked_on, day_sheet_vets
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Pet, Vet
 
@@ -15,19 +15,14 @@ BY_NAME = (Vet.last_name, Vet.first_name, Vet.id)
 
 
 def day_vets(day, selected_id=None, with_cancelled=False):
-    """The vets a day's grid may show, by name: all who take bookings, any booked that day,
-    and the vet asked for (whatever they are); each as (vet, whether an appointment of theirs
-    is drawn that day: cancelled ones only ``with_cancelled``)."""
-    start = datetime.combine(day, time.min)
-    that_day = (Appointment.starts_at >= start, Appointment.starts_at < start + timedelta(days=1))
-    booked = sa.select(Appointment.vet_id).where(*that_day)
+    """The vets a day's grid may show (day_sheet_vets: the day sheet's, and the vet asked for),
+    each as (vet, whether an appointment of theirs is drawn that day: cancelled ones only
+    ``with_cancelled``)."""
+    booked = booked_on(day)
     drawn = booked if with_cancelled else booked.where(
         Appointment.status != AppointmentStatus.CANCELLED)
-    shown = sa.or_(Vet.active, Vet.id.in_(booked))
-    if selected_id is not None:
-        shown = sa.or_(shown, Vet.id == selected_id)
     return db.session.execute(
-        sa.select(Vet, Vet.id.in_(drawn)).where(shown).order_by(*BY_NAME)
+        day_sheet_vets(day, also=selected_id).add_columns(Vet.id.in_(drawn))
     ).all()
 
 
