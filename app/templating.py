@@ -131,7 +131,6 @@ def register(app):
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(lambda t: t.strftime("%H:%M") if t else "", "hhmm")
     app.add_template_filter(lambda t: f"{day_and_time(t)} UTC" if t else "", "utc")
-    app.add_template_global(nav_links)
     app.extensions["navigation"] = _navigation_renderer(app)
     app.add_template_global(navigation)
     app.add_template_global(pet_actions)
